@@ -1,0 +1,440 @@
+"""The catalog: what the log showed of each method and argument. Plain data, pure functions, no I/O.
+
+Counting rules (the README repeats them):
+- ``Method.calls``: requests of that method that were read.
+- ``Argument.seen``: calls that carried the argument at least once; ``seen == calls`` means the
+  argument was present in every observed call and is shown as required.
+- ``Argument.types``: one count per value, so ``cp_modules[]`` with three values in one call adds three.
+- ``Argument.examples``: up to ``max_examples`` distinct values (shortened), the ones with the smallest
+  CRC-32: a fair sample of the distinct values that is the same whatever order requests come in.
+- ``Argument.values``: every distinct value with its count while there are at most ``max_values``
+  of them; ``None`` once there were more.
+- Secret arguments (see ``_secrets``) keep ``seen`` and ``types`` only.
+Adding requests and merging catalogs are associative and commutative.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ._secrets import DEFAULT_SECRET_WORDS, SecretNames
+from ._types import infer_type
+
+SCHEMA_VERSION = 1
+FORMAT_NAME = "logminer-catalog"
+
+# Top-level request keys that carry the session, not the method's arguments.
+TRANSPORT_KEYS = frozenset({"auth", "SID", "__api"})
+
+EXAMPLE_LENGTH = 60
+
+
+@dataclass
+class Settings:
+    """Per-catalog settings: which names are secret, how many examples and values are kept."""
+
+    secret_words: tuple[str, ...] = DEFAULT_SECRET_WORDS
+    max_examples: int = 5
+    max_values: int = 12
+    # A cap on distinct argument names per method, against hostile logs; extras are counted.
+    max_arguments: int = 2000
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as JSON data."""
+        return {
+            "secret_words": list(self.secret_words),
+            "max_examples": self.max_examples,
+            "max_values": self.max_values,
+            "max_arguments": self.max_arguments,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Settings from JSON data; missing keys take their defaults."""
+        defaults = cls()
+        return cls(
+            secret_words=tuple(data.get("secret_words", defaults.secret_words)),
+            max_examples=int(data.get("max_examples", defaults.max_examples)),
+            max_values=int(data.get("max_values", defaults.max_values)),
+            max_arguments=int(data.get("max_arguments", defaults.max_arguments)),
+        )
+
+
+@dataclass
+class Argument:
+    """One argument of a method, named by its PHP bracket path (``name``, ``fields[][id]``)."""
+
+    name: str
+    seen: int = 0
+    types: dict[str, int] = field(default_factory=dict)
+    examples: list[str] = field(default_factory=list)
+    values: dict[str, int] | None = field(default_factory=dict)
+    secret: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The argument as JSON data (its name is the key it is stored under)."""
+        data: dict[str, Any] = {"seen": self.seen, "types": self.types}
+        if self.secret:
+            data["secret"] = True
+        else:
+            data["examples"] = self.examples
+            data["values"] = self.values
+        return data
+
+    @classmethod
+    def from_dict(cls, name: str, data: dict[str, Any]) -> Argument:
+        """An argument from JSON data."""
+        secret = bool(data.get("secret", False))
+        return cls(
+            name=name,
+            seen=int(data["seen"]),
+            types=dict(data.get("types", {})),
+            examples=[] if secret else list(data.get("examples", [])),
+            values=None if secret else data.get("values", {}),
+            secret=secret,
+        )
+
+
+@dataclass
+class Method:
+    """One API method (``clients.add``): its calls, when and from where, and its arguments."""
+
+    name: str
+    calls: int = 0
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    components: dict[str, int] = field(default_factory=dict)
+    arguments: dict[str, Argument] = field(default_factory=dict)
+    # Distinct argument names not kept because the method already had max_arguments of them.
+    dropped_arguments: int = 0
+
+    @property
+    def module(self) -> str:
+        """The module part of the name: ``clients`` for ``clients.add``."""
+        return self.name.split(".", 1)[0]
+
+    def required(self, argument: Argument) -> bool:
+        """Whether the argument was present in every observed call."""
+        return self.calls > 0 and argument.seen >= self.calls
+
+    def to_dict(self) -> dict[str, Any]:
+        """The method as JSON data (its name is the key it is stored under)."""
+        data: dict[str, Any] = {
+            "calls": self.calls,
+            "first_seen": _iso(self.first_seen),
+            "last_seen": _iso(self.last_seen),
+            "components": self.components,
+            "arguments": {name: argument.to_dict() for name, argument in self.arguments.items()},
+        }
+        if self.dropped_arguments:
+            data["dropped_arguments"] = self.dropped_arguments
+        return data
+
+    @classmethod
+    def from_dict(cls, name: str, data: dict[str, Any]) -> Method:
+        """A method from JSON data."""
+        return cls(
+            name=name,
+            calls=int(data["calls"]),
+            first_seen=_from_iso(data.get("first_seen")),
+            last_seen=_from_iso(data.get("last_seen")),
+            components=dict(data.get("components", {})),
+            arguments={
+                arg_name: Argument.from_dict(arg_name, arg)
+                for arg_name, arg in data.get("arguments", {}).items()
+            },
+            dropped_arguments=int(data.get("dropped_arguments", 0)),
+        )
+
+
+@dataclass
+class Catalog:
+    """Every method seen, with the sources it was mined from and the settings it was mined with."""
+
+    methods: dict[str, Method] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
+    # Per source path: what was read from it (requests, bytes, and for incremental mining its state).
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._secret = SecretNames(self.settings.secret_words)
+
+    def method(self, name: str) -> Method | None:
+        """The method of that name, or None."""
+        return self.methods.get(name)
+
+    def is_secret(self, argument_name: str) -> bool:
+        """Whether an argument name looks secret under this catalog's settings."""
+        return self._secret(argument_name)
+
+    def add(self, request: Any) -> None:
+        """Count one request (anything with ``method``, ``params``, ``time``, ``component``)."""
+        name = request.method
+        method = self.methods.get(name)
+        if method is None:
+            method = self.methods[name] = Method(name)
+        method.calls += 1
+        when = request.time
+        if method.first_seen is None or when < method.first_seen:
+            method.first_seen = when
+        if method.last_seen is None or when > method.last_seen:
+            method.last_seen = when
+        method.components[request.component] = method.components.get(request.component, 0) + 1
+        params = request.params
+        if isinstance(params, dict):
+            nested = []
+            for key, value in params.items():
+                if isinstance(value, str):
+                    # A top-level key appears once per call: no need to remember it was carried.
+                    argument = method.arguments.get(key) or self._new_argument(method, key)
+                    if argument is not None:
+                        argument.seen += 1
+                        self._count(argument, value)
+                elif key not in TRANSPORT_KEYS:
+                    nested.append((key, value))
+            leaves: Iterable[tuple[str, Any]] = argument_values(dict(nested)) if nested else ()
+        else:
+            leaves = argument_values(params)
+        carried: set[str] = set()
+        for path, value in leaves:
+            argument = method.arguments.get(path)
+            if argument is None:
+                if path in carried:
+                    continue
+                argument = self._new_argument(method, path)
+                if argument is None:
+                    carried.add(path)
+                    continue
+            if path not in carried:
+                argument.seen += 1
+                carried.add(path)
+            self._count(argument, value)
+
+    def _new_argument(self, method: Method, path: str) -> Argument | None:
+        """A new argument of ``method``, or None (counted as dropped) when the method has too many."""
+        if path in TRANSPORT_KEYS:
+            return None
+        if len(method.arguments) >= self.settings.max_arguments:
+            method.dropped_arguments += 1
+            return None
+        argument = method.arguments[path] = Argument(path, secret=self._secret(path))
+        return argument
+
+    def _count(self, argument: Argument, value: Any) -> None:
+        kind = infer_type(value)
+        argument.types[kind] = argument.types.get(kind, 0) + 1
+        if not argument.secret and kind != "array":
+            _observe(argument, _shorten(value), self.settings)
+
+    def add_all(self, requests: Iterable[Any]) -> int:
+        """Count every request; returns how many there were."""
+        count = 0
+        for request in requests:
+            self.add(request)
+            count += 1
+        return count
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole catalog as one JSON document."""
+        return {
+            "format": FORMAT_NAME,
+            "schema_version": SCHEMA_VERSION,
+            "settings": self.settings.to_dict(),
+            "sources": self.sources,
+            "methods": {name: self.methods[name].to_dict() for name in sorted(self.methods)},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Catalog:
+        """A catalog from its JSON document (checked for format and version by the store)."""
+        return cls(
+            methods={name: Method.from_dict(name, method) for name, method in data["methods"].items()},
+            settings=Settings.from_dict(data.get("settings", {})),
+            sources=dict(data.get("sources", {})),
+        )
+
+
+def argument_values(params: Any) -> Iterator[tuple[str, Any]]:
+    """Every leaf of a request's params with its PHP bracket path; transport keys left out.
+
+    ``{"fields": [{"id": "5"}]}`` gives ``("fields[][id]", "5")``: integer keys become ``[]``.
+    An empty array is a leaf of type array. Iterative, so any depth is fine.
+    """
+    if isinstance(params, list):
+        items: Iterable[tuple[Any, Any]] = ((str(i), v) for i, v in enumerate(params))
+    elif isinstance(params, dict):
+        items = params.items()
+    else:
+        return
+    for key, value in items:
+        if key in TRANSPORT_KEYS:
+            continue
+        if not isinstance(value, (dict, list)):
+            yield key, value
+            continue
+        stack = [(key, value)]
+        while stack:
+            path, node = stack.pop()
+            if isinstance(node, (dict, list)):
+                if not node:
+                    yield path, node
+                    continue
+                children = node.items() if isinstance(node, dict) else enumerate(node)
+                # Reversed so that the stack yields children in their order.
+                for child_key, child in reversed(list(children)):
+                    stack.append((path + _bracket(child_key), child))
+            else:
+                yield path, node
+
+
+def bracket_path(path: str) -> str:
+    """Normalise a bracket path the way the catalog names it: integer keys become ``[]``.
+
+    ``fields[0][id]`` -> ``fields[][id]``, ``cp_modules[]`` stays as it is.
+    """
+    head, bracket, rest = path.partition("[")
+    if not bracket:
+        return path
+    parts = rest[:-1].split("][") if rest.endswith("]") else [rest]
+    return head + "".join(_bracket(part) for part in parts)
+
+
+def _bracket(key: Any) -> str:
+    if isinstance(key, int) or _is_int_key(key):
+        return "[]"
+    return f"[{key}]"
+
+
+def _is_int_key(key: str) -> bool:
+    """PHP turns a decimal string key without leading zeros into an integer key."""
+    if not key:
+        return False
+    digits = key[1:] if key[0] == "-" else key
+    return digits.isdigit() and digits.isascii() and (digits == "0" or digits[0] != "0")
+
+
+def _shorten(value: Any) -> str:
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > EXAMPLE_LENGTH:
+        return text[: EXAMPLE_LENGTH - 1] + "…"
+    return text
+
+
+_ORDER: dict[str, tuple[int, str]] = {}
+
+
+def _example_order(value: str) -> tuple[int, str]:
+    """Examples are the values with the smallest (CRC-32, value): a fair, order-free sample."""
+    order = _ORDER.get(value)
+    if order is None:
+        if len(_ORDER) > 100_000:
+            _ORDER.clear()
+        order = _ORDER[value] = (zlib.crc32(value.encode("utf-8", "surrogatepass")), value)
+    return order
+
+
+def _observe(argument: Argument, value: str, settings: Settings) -> None:
+    values = argument.values
+    if values is not None:
+        if value in values:
+            values[value] += 1
+            return  # a value already counted is already a candidate example
+        if len(values) < settings.max_values:
+            values[value] = 1
+        else:
+            argument.values = None
+    examples = argument.examples
+    if len(examples) < settings.max_examples:
+        if value not in examples:
+            examples.append(value)
+            examples.sort(key=_example_order)
+    elif _example_order(value) < _example_order(examples[-1]) and value not in examples:
+        examples[-1] = value
+        examples.sort(key=_example_order)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _from_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def merge(*catalogs: Catalog) -> Catalog:
+    """One catalog holding what all of them saw: counts add, seen times widen, samples combine.
+
+    Secret words are the union of all catalogs' words; other settings are taken from the first.
+    Pure: the inputs are left untouched.
+    """
+    if not catalogs:
+        return Catalog()
+    words = sorted({word for catalog in catalogs for word in catalog.settings.secret_words})
+    first = catalogs[0].settings
+    settings = Settings(
+        secret_words=tuple(words),
+        max_examples=first.max_examples,
+        max_values=first.max_values,
+        max_arguments=first.max_arguments,
+    )
+    result = Catalog(settings=settings)
+    for catalog in catalogs:
+        for name, method in catalog.methods.items():
+            _merge_method(result, name, method)
+        for path, source in catalog.sources.items():
+            result.sources[path] = _merge_source(result.sources.get(path), source)
+    return result
+
+
+def _merge_source(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    if old is None:
+        return dict(new)
+    merged = dict(old)
+    for key in ("requests", "bytes"):
+        merged[key] = old.get(key, 0) + new.get(key, 0)
+    return merged
+
+
+def _merge_method(result: Catalog, name: str, method: Method) -> None:
+    target = result.methods.get(name)
+    if target is None:
+        target = result.methods[name] = Method(name)
+    target.calls += method.calls
+    target.first_seen = _earliest(target.first_seen, method.first_seen)
+    target.last_seen = _latest(target.last_seen, method.last_seen)
+    for component, count in method.components.items():
+        target.components[component] = target.components.get(component, 0) + count
+    target.dropped_arguments += method.dropped_arguments
+    settings = result.settings
+    for arg_name, argument in method.arguments.items():
+        mine = target.arguments.get(arg_name)
+        if mine is None:
+            mine = target.arguments[arg_name] = Argument(arg_name, secret=result.is_secret(arg_name))
+        mine.seen += argument.seen
+        for kind, count in argument.types.items():
+            mine.types[kind] = mine.types.get(kind, 0) + count
+        mine.secret = mine.secret or argument.secret
+        if mine.secret:
+            mine.examples, mine.values = [], None
+            continue
+        if argument.values is None or mine.values is None:
+            mine.values = None
+        else:
+            for value, count in argument.values.items():
+                mine.values[value] = mine.values.get(value, 0) + count
+            if len(mine.values) > settings.max_values:
+                mine.values = None
+        pool = sorted(set(mine.examples) | set(argument.examples), key=_example_order)
+        mine.examples = pool[: settings.max_examples]
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else max(a, b)

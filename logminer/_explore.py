@@ -1,0 +1,112 @@
+"""Questions asked of a catalog: which methods, what one method takes, who takes an argument.
+
+Each answer is plain data (lists of dicts) in the shapes the CLI prints with ``--format json``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import Any
+
+from ._catalog import Catalog, Method
+from ._errors import UnknownMethod
+from ._suggest import suggest
+
+
+def reference(argument_name: str) -> str | None:
+    """The module an ``id_<module>`` argument refers to: ``id_currencies`` -> ``currencies``."""
+    leaf = argument_name.rsplit("[", 1)[-1].rstrip("]")
+    if leaf.startswith("id_") and len(leaf) > 3:
+        return leaf[3:]
+    return None
+
+
+def _matches(pattern: str | None, name: str) -> bool:
+    if not pattern:
+        return True
+    if any(char in pattern for char in "*?["):
+        return fnmatch.fnmatchcase(name.lower(), pattern.lower())
+    return pattern.lower() in name.lower()
+
+
+def list_methods(catalog: Catalog, pattern: str | None = None) -> list[dict[str, Any]]:
+    """Every method (or those matching a substring or glob ``pattern``), sorted by name."""
+    rows = []
+    for name in sorted(catalog.methods):
+        if not _matches(pattern, name):
+            continue
+        method = catalog.methods[name]
+        rows.append(
+            {
+                "method": name,
+                "calls": method.calls,
+                "arguments": len(method.arguments),
+                "required": sum(1 for argument in method.arguments.values() if method.required(argument)),
+                "first_seen": _iso(method.first_seen),
+                "last_seen": _iso(method.last_seen),
+                "components": dict(method.components),
+            }
+        )
+    return rows
+
+
+def find_method(catalog: Catalog, name: str) -> Method:
+    """The method of that name; ``UnknownMethod`` with the closest names when there is none."""
+    method = catalog.method(name)
+    if method is None:
+        raise UnknownMethod(name, suggest(name, catalog.methods))
+    return method
+
+
+def describe_method(catalog: Catalog, name: str) -> dict[str, Any]:
+    """One method and its arguments: required ones first, then by how often they were seen."""
+    method = find_method(catalog, name)
+    params = []
+    for argument in method.arguments.values():
+        params.append(
+            {
+                "name": argument.name,
+                "seen": argument.seen,
+                "required": method.required(argument),
+                "share": round(argument.seen / method.calls, 4) if method.calls else 0.0,
+                "types": dict(sorted(argument.types.items(), key=lambda item: -item[1])),
+                "examples": list(argument.examples),
+                "values": dict(argument.values) if argument.values else None,
+                "refers_to": reference(argument.name),
+                "secret": argument.secret,
+            }
+        )
+    params.sort(key=lambda param: (not param["required"], -param["seen"], param["name"]))
+    return {
+        "method": method.name,
+        "calls": method.calls,
+        "first_seen": _iso(method.first_seen),
+        "last_seen": _iso(method.last_seen),
+        "components": dict(method.components),
+        "dropped_arguments": method.dropped_arguments,
+        "params": params,
+    }
+
+
+def search(catalog: Catalog, text: str) -> list[dict[str, Any]]:
+    """Methods whose name matches ``text`` (substring or glob), and arguments whose name does."""
+    rows = []
+    for name in sorted(catalog.methods):
+        method = catalog.methods[name]
+        if _matches(text, name):
+            rows.append({"method": name, "argument": None, "calls": method.calls, "seen": None})
+        for argument in sorted(method.arguments.values(), key=lambda a: a.name):
+            if _matches(text, argument.name):
+                rows.append(
+                    {
+                        "method": name,
+                        "argument": argument.name,
+                        "calls": method.calls,
+                        "seen": argument.seen,
+                    }
+                )
+    return rows
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None

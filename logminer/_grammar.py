@@ -1,0 +1,396 @@
+"""The Lark parser of the runtime log: grammar, indentation postlexer and value-building transformer.
+
+The grammar (``runtime.lark``) says what a log is; this module only supplies what Lark needs to run
+it: the postlexer that applies print_r's column rules, and callbacks that build Python values while
+parsing (LALR with ``transformer=``, so no tree is kept).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from lark import Lark, Token, Transformer
+
+GRAMMAR_PATH = Path(__file__).with_name("runtime.lark")
+
+# print_r puts an element's key 4 columns right of its parenthesis, a nested block 8 columns right.
+_KEY_INDENT = 4
+_NEST_INDENT = 8
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        (
+            "Jan",
+            "Feb",
+            "Mar",
+            "Apr",
+            "May",
+            "Jun",
+            "Jul",
+            "Aug",
+            "Sep",
+            "Oct",
+            "Nov",
+            "Dec",
+        ),
+        1,
+    )
+}
+
+
+class Recursion:
+    """print_r's ``*RECURSION*``: the place where a value contained itself (use ``RECURSION``)."""
+
+    def __repr__(self) -> str:
+        return "RECURSION"
+
+
+RECURSION = Recursion()
+
+
+class PhpObject(dict):
+    """A ``ClassName Object`` block: its properties, visibility stripped from their names."""
+
+    def __init__(self, class_name: str, properties: dict) -> None:
+        super().__init__(properties)
+        self.class_name = class_name
+
+    def __repr__(self) -> str:
+        return f"PhpObject({self.class_name!r}, {dict.__repr__(self)})"
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _opens_block(items: str) -> bool:
+    """Whether the last value of an ITEMS run (``Array``, ``Foo Object``) can open a nested block."""
+    last = items.rfind("\n", 0, len(items) - 1) + 1
+    value = items[items.index("] => ", last) + 5 : -1]
+    return value == "Array" or value.endswith(" Object") or " Enum" in value
+
+
+class PrintRIndenter:
+    """Keeps a print_r terminal only where print_r would have put it; elsewhere the line is TEXT.
+
+    The stack holds the column of each open ``(``. Inside a block at column c, an element's key
+    stands at c+4, a nested ``(`` at c+8 right after an ``Array``/``Object`` value, and the block's
+    own ``)`` at c. Any other line is the next line of a multi-line string value.
+    """
+
+    always_accept = ()
+
+    def __init__(self) -> None:
+        self.entry_start: Token | None = None
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        """Yield the lexer's tokens, with misplaced print_r lines turned into TEXT."""
+        columns: list[int] = []
+        # Column at which the next `(` may open a block, or None when none may open.
+        open_at: int | None = None
+        for token in stream:
+            kind = token.type
+            if kind == "ITEMS":
+                if columns and _indent(token) == columns[-1] + _KEY_INDENT:
+                    open_at = columns[-1] + _NEST_INDENT if _opens_block(token) else None
+                    yield token
+                    continue
+                token.type = "TEXT"
+            elif kind == "OPEN":
+                if open_at is not None and len(token) - 2 == open_at:
+                    columns.append(open_at)
+                    open_at = None
+                    yield token
+                    continue
+                token.type = "TEXT"
+            elif kind == "CLOSE":
+                if columns and len(token) - 2 == columns[-1]:
+                    columns.pop()
+                    open_at = None
+                    yield token
+                    continue
+                token.type = "TEXT"
+            elif kind == "RECURSION":
+                if open_at is not None:
+                    open_at = None
+                    yield token
+                    continue
+                token.type = "TEXT"
+            elif kind == "TYPE":
+                open_at = 0
+            elif kind == "REQUEST_HEADER" or kind == "ENTRY" or kind == "FLAT_REQUESTS":
+                self.entry_start = token
+                columns.clear()
+                open_at = None
+            open_at = None if kind == "TEXT" else open_at
+            yield token
+
+
+def _pair(line: str) -> tuple[str, str]:
+    """``    [key] => value`` (no newline) -> (key, value)."""
+    start = line.index("[") + 1
+    arrow = line.index("] => ", start - 1)
+    return line[start:arrow], line[arrow + 5 :]
+
+
+def _items(run: str, last_value: str | None = None) -> list[tuple[str, object]]:
+    """The (key, value) pairs of an ITEMS run; ``last_value`` replaces the last line's value."""
+    pairs = [_pair(line) for line in run[:-1].split("\n")]
+    if last_value is not None:
+        pairs[-1] = (pairs[-1][0], last_value)
+    return pairs
+
+
+# A key line at column 4, as the ITEMS terminal reads it: the key ends at the first `] => `.
+_TOP_PAIR = re.compile(r"^    \[(.*?)\] => (.*)$", re.MULTILINE)
+
+
+def _flat_dump(flat: str) -> dict | list:
+    """The value of a FLAT_DUMP token, whose shape the terminal guarantees: top-level keys at
+    column 4, each value one or more lines, or an `Array` whose block stands 8 columns deeper.
+    """
+    pairs: list[tuple[str, object]] = _TOP_PAIR.findall(flat)
+    # Every line between `(` and `)` a key line (the usual case): nothing nested, nothing multi-line.
+    if len(pairs) == flat.count("\n", 8) - (2 if flat.endswith(")\n\n") else 1):
+        return _block_value("Array", [pairs])
+    lines = flat.split("\n")
+    end = len(lines) - (3 if flat.endswith(")\n\n") else 2)  # the top `)` and what follows it
+    pairs = []
+    index = 2
+    while index < end:
+        key, value = _pair(lines[index])
+        index += 1
+        if value == "Array" and lines[index] == "        (":
+            value, index = _flat_block(lines, index, 8)
+        else:
+            first = index
+            while index < end and not _is_top_key_line(lines[index]):
+                index += 1
+            if index > first:
+                value = "\n".join([value, *lines[first:index]])
+        pairs.append((key, value))
+    return _block_value("Array", [pairs])
+
+
+def _is_top_key_line(line: str) -> bool:
+    return line.startswith("    [") and line.find("] => ", 5) > 0
+
+
+def _flat_block(lines: list[str], index: int, column: int) -> tuple[dict | list, int]:
+    """A nested block of a FLAT_DUMP whose `(` is ``lines[index]`` at ``column``; returns its value
+    and the index of the line after its blank line."""
+    close, opening = " " * column + ")", " " * (column + 8) + "("
+    pairs: list[tuple[str, object]] = []
+    index += 1
+    while lines[index] != close:
+        key, value = _pair(lines[index])
+        index += 1
+        if value == "Array" and lines[index] == opening:
+            value, index = _flat_block(lines, index, column + 8)
+        pairs.append((key, value))
+    return _block_value("Array", [pairs]), index + 2
+
+
+def _block_value(type_line: str, groups: list[list[tuple[str, object]]]) -> dict | list:
+    """Build a PHP array as a list (keys 0..n-1 in order) or a dict; an object as a PhpObject."""
+    elements = [pair for group in groups for pair in group]
+    if type_line.endswith(" Object") or " Enum" in type_line:
+        properties = {}
+        for key, value in elements:
+            # `[prop:protected]`, `[prop:Class:private]`: visibility is not part of the name.
+            if key.endswith(":protected"):
+                key = key[: -len(":protected")]
+            elif key.endswith(":private"):
+                key = key[: key.rfind(":", 0, len(key) - len(":private"))]
+            properties[key] = value
+        return PhpObject(type_line.split(" ", 1)[0], properties)
+    if elements and elements[0][0] != "0":
+        return dict(elements)
+    if all(key == str(position) for position, (key, _) in enumerate(elements)):
+        return [value for _, value in elements]
+    return dict(elements)
+
+
+_STAMPS: dict[str, datetime] = {}
+
+
+def parse_timestamp(text: str) -> datetime:
+    """``20-Jan-2012 17:32:06+0200`` as an aware datetime (cached: entries share their seconds)."""
+    moment = _STAMPS.get(text)
+    if moment is None:
+        if len(_STAMPS) > 4096:
+            _STAMPS.clear()
+        moment = _STAMPS[text] = _parse_timestamp(text)
+    return moment
+
+
+def _parse_timestamp(text: str) -> datetime:
+    offset = int(text[21:23]) * 60 + int(text[23:25])
+    if text[20] == "-":
+        offset = -offset
+    return datetime(
+        int(text[7:11]),
+        _MONTHS[text[3:6]],
+        int(text[0:2]),
+        int(text[12:14]),
+        int(text[15:17]),
+        int(text[18:20]),
+        tzinfo=_timezone(offset),
+    )
+
+
+_TIMEZONES: dict[int, timezone] = {}
+
+
+def _timezone(minutes: int) -> timezone:
+    zone = _TIMEZONES.get(minutes)
+    if zone is None:
+        zone = _TIMEZONES[minutes] = timezone(timedelta(minutes=minutes))
+    return zone
+
+
+def split_request_header(text: str) -> tuple[str, str, int, str]:
+    """``[ts] [component/#n] REQUEST: path`` (and whatever follows) -> (ts, component, n, path)."""
+    component_end = text.index("/#", 29)
+    number_end = text.index("] REQUEST: ", component_end)
+    return (
+        text[1:26],
+        text[29:component_end],
+        int(text[component_end + 2 : number_end]),
+        text[number_end + 11 : text.index("\n", number_end)],
+    )
+
+
+def header_kind(line: str) -> str:
+    """The entry kind of a header line (``SQL``, ``NOTICE``...), or ``?`` when it has none."""
+    bracket = line.find("] ", 28)
+    colon = line.find(":", bracket)
+    word = line[bracket + 2 : colon] if bracket > 0 and colon > 0 else ""
+    return word if word.isalpha() and word.isupper() else "?"
+
+
+class _Builder(Transformer):
+    """Builds values while LALR reduces; hands each finished entry to its parser's callbacks."""
+
+    def __init__(self, owner: RuntimeLogParser) -> None:
+        super().__init__(visit_tokens=False)
+        self._owner = owner
+
+    def request(self, children: list) -> None:
+        on_request = self._owner.on_request
+        if len(children) == 2:
+            header, arguments = children
+            on_request(header, header.line, arguments)
+            return
+        run = children[0]  # FLAT_REQUESTS: headers, each followed by its flat dump
+        line = run.line
+        starts = [match.start() for match in self._owner.request_lines(run)]
+        starts.append(len(run))
+        for start, end in itertools.pairwise(starts):
+            dump_start = run.index("\n", start) + 1
+            on_request(run[start:dump_start], line, _flat_dump(run[dump_start:end]))
+            line += run.count("\n", start, end)
+
+    def entry(self, children: list) -> None:
+        self._owner.on_entry(children[0])
+
+    def dump(self, children: list) -> dict | list:
+        if len(children) == 1:
+            return _flat_dump(children[0])
+        return _block_value(children[0][:-1], children[2:-1])
+
+    def scalar(self, children: list) -> list[tuple[str, object]]:
+        if len(children) == 1:
+            return _items(children[0])
+        run = children[0]
+        last = run.rfind("\n", 0, len(run) - 1) + 1
+        value = run[run.index("] => ", last) + 5 :] + "".join(children[1:])
+        return _items(run, value[:-1])
+
+    def nested(self, children: list) -> list[tuple[str, object]]:
+        run = children[0]
+        last_line = run[run.rfind("\n", 0, len(run) - 1) + 1 : -1]
+        type_line = _pair(last_line)[1]
+        return _items(run, _block_value(type_line, children[2:-2]))  # type: ignore[arg-type]
+
+    def recursion(self, children: list) -> list[tuple[str, object]]:
+        return _items(children[0], RECURSION)  # type: ignore[arg-type]
+
+
+def _ignore(*args: object) -> None:
+    return None
+
+
+class RuntimeLogParser:
+    """One Lark LALR parser of the grammar; finished entries go to ``on_request``/``on_entry``.
+
+    Building it compiles the grammar, so build one and reuse it. Not thread-safe: the postlexer
+    remembers where the current entry started, so that a parse error can be pinned to its entry.
+    """
+
+    def __init__(self) -> None:
+        # Called with a REQUEST header line, its line number in the parsed text, and the arguments.
+        self.on_request: Callable[[str, int, dict | list], None] = _ignore
+        self.on_entry: Callable[[Token], None] = _ignore
+        self.indenter = PrintRIndenter()
+        self._lark = Lark(
+            GRAMMAR_PATH.read_text(encoding="utf-8"),
+            parser="lalr",
+            lexer="contextual",
+            postlex=self.indenter,
+            transformer=_Builder(self),
+            start=["start", "dump"],
+        )
+        # An entry as the grammar defines it: what matches it at a line start is a header.
+        self.header_regex = self._lark.get_terminal("ENTRY").pattern.to_regexp()
+        self._entry = re.compile("^" + self.header_regex, re.MULTILINE)
+        request = self._lark.get_terminal("REQUEST_HEADER").pattern.to_regexp()
+        self._request = re.compile(request)
+        self._request_lines = re.compile("^" + request, re.MULTILINE)
+
+    def parse(self, text: str, start: str = "start"):
+        """Parse ``text``, a whole number of entries; raises Lark's errors on malformed input."""
+        self.indenter.entry_start = None
+        return self._lark.parse(text, start=start)
+
+    def next_header(self, text: str, position: int) -> int:
+        """Offset of the first header line starting at or after ``position``, or -1."""
+        found = self._entry.search(text, position)
+        return found.start() if found else -1
+
+    def entries(self, text: str) -> Iterator[re.Match]:
+        """Every entry of ``text``, from its header to the next header (stray lines before the
+        first header are left out)."""
+        return self._entry.finditer(text)
+
+    def request_lines(self, text: str) -> Iterator[re.Match]:
+        """Every REQUEST header line of ``text``."""
+        return self._request_lines.finditer(text)
+
+    def is_request(self, text: str, position: int) -> bool:
+        """Whether the header at ``position`` is a REQUEST header."""
+        return self._request.match(text, position) is not None
+
+
+def parse_print_r(text: str) -> dict | list:
+    """Read one print_r dump (``Array\n(\n...)\n``) back into Python values.
+
+    Leaves come back as strings, since print_r prints every scalar as text.
+    """
+    return shared_parser().parse(text if text.endswith("\n") else text + "\n", start="dump")
+
+
+_SHARED: RuntimeLogParser | None = None
+
+
+def shared_parser() -> RuntimeLogParser:
+    """The process's parser, built on first use (compiling the grammar takes a moment)."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = RuntimeLogParser()
+    return _SHARED

@@ -1,0 +1,132 @@
+"""Request items, as httpie reads them, with PHP bracket paths: the arguments of ``logminer call``.
+
+- ``name=value`` sends the string ``value`` (every web request leaf is a string anyway);
+- ``name:=json`` sends raw JSON (``id_clients:=11``, ``cp_modules:='["c_info"]'``);
+- ``auth[login]=x`` nests, ``cp_modules[]=a`` appends, ``fields[0][id]=5`` sets an index,
+  exactly as PHP builds ``$_REQUEST`` from a query string.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ._errors import UsageError
+
+# A key path: a head, then any number of [segment]s.
+_PATH = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)\Z")
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+
+
+def parse_items(items: Iterable[str], params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The params dict that request items describe, added to a copy of ``params`` (from --params).
+
+    Integer keys that count from 0 become JSON lists. A bad item raises ``UsageError`` naming it.
+    """
+    if params is not None and not isinstance(params, dict):
+        raise UsageError("The params must be a JSON object (name: value pairs), not a list or a value.")
+    root: dict[Any, Any] = {key: _keyed(value) for key, value in (params or {}).items()}
+    for item in items:
+        key, raw, value = _split(item)
+        head, segments = _path(key, item)
+        node: dict[Any, Any] = root
+        path = [head, *segments]
+        for depth, segment in enumerate(path):
+            last = depth == len(path) - 1
+            if segment == "":
+                segment = _next_index(node)
+            elif depth > 0 and _is_index(segment):
+                segment = int(segment)
+            if last:
+                if segment in node:
+                    raise UsageError(
+                        f"Request item {item!r}: {key!r} is given twice; use {head}[]=VALUE for a list."
+                    )
+                node[segment] = json.loads(value) if raw else value
+            else:
+                child = node.setdefault(segment, {})
+                if not isinstance(child, dict):
+                    raise UsageError(
+                        f"Request item {item!r}: {_shown(path[: depth + 1])} already has a value, "
+                        "so it cannot also hold nested keys."
+                    )
+                node = child
+    return {str(key): _listed(value) for key, value in root.items()}
+
+
+def _split(item: str) -> tuple[str, bool, str]:
+    depth = 0
+    for index, char in enumerate(item):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "=" and depth == 0:
+            raw = index > 0 and item[index - 1] == ":"
+            key = item[: index - 1] if raw else item[:index]
+            value = item[index + 1 :]
+            if not key:
+                break
+            if raw:
+                try:
+                    json.loads(value)
+                except ValueError as error:
+                    raise UsageError(
+                        f"Request item {item!r}: {value!r} is not valid JSON ({error.args[0]}); "
+                        f"for a plain string use {key}=VALUE."
+                    ) from None
+            return key, raw, value
+    raise UsageError(
+        f"Request item {item!r} is not NAME=VALUE (a string) or NAME:=JSON (raw JSON), "
+        "e.g. id_clients=11, auth[login]=admin, cp_modules[]=c_info."
+    )
+
+
+def _path(key: str, item: str) -> tuple[str, list[str]]:
+    match = _PATH.match(key)
+    if not match:
+        raise UsageError(
+            f"Request item {item!r}: {key!r} is not a name with optional [key] parts, "
+            "e.g. fields[0][id] or cp_modules[]."
+        )
+    return match.group(1), _SEGMENT.findall(match.group(2))
+
+
+def _is_index(segment: str) -> bool:
+    """PHP turns a decimal key without leading zeros into an integer key."""
+    return segment.isdigit() and segment.isascii() and (segment == "0" or segment[0] != "0")
+
+
+def _next_index(node: dict[Any, Any]) -> int:
+    """PHP's ``[]``: one past the highest integer key."""
+    indexes = [key for key in node if isinstance(key, int)]
+    return max(indexes) + 1 if indexes else 0
+
+
+def _keyed(value: Any) -> Any:
+    """Lists as dicts keyed 0..n-1, so that items can add to what a --params file gave."""
+    if isinstance(value, list):
+        return {index: _keyed(item) for index, item in enumerate(value)}
+    if isinstance(value, dict):
+        return {_index_or_key(key): _keyed(item) for key, item in value.items()}
+    return value
+
+
+def _index_or_key(key: Any) -> Any:
+    return int(key) if isinstance(key, str) and _is_index(key) else key
+
+
+def _listed(value: Any) -> Any:
+    """Dicts keyed 0..n-1 back into lists; other integer keys into strings, as JSON needs."""
+    if not isinstance(value, dict):
+        return value
+    if value and all(isinstance(key, int) for key in value) and sorted(value) == list(range(len(value))):
+        return [_listed(value[index]) for index in range(len(value))]
+    return {str(key): _listed(item) for key, item in value.items()}
+
+
+def _shown(path: list[Any]) -> str:
+    head, *rest = path
+    return str(head) + "".join(f"[{segment}]" for segment in rest)

@@ -1,0 +1,167 @@
+"""Mining: read logs into a catalog, store it, and say what changed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ._catalog import Catalog, Settings
+from ._errors import SourceError
+from ._parser import ParseReport, parse
+from ._secrets import DEFAULT_SECRET_WORDS
+from ._sources import Source, source_name
+from ._store import catalog_lock, default_catalog_path, load_catalog, save_catalog
+
+# Called with (source name, bytes read so far, size of the source or None).
+Progress = Callable[[str, int, "int | None"], None]
+
+
+@dataclass
+class MineResult:
+    """What one mining run did: what it read, what was new, which secret names it redacted."""
+
+    report: ParseReport
+    requests: int = 0
+    new_methods: list[str] = field(default_factory=list)
+    new_arguments: list[str] = field(default_factory=list)
+    redacted: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    methods: int = 0
+    arguments: int = 0
+    catalog_path: Path | None = None
+
+    def summary(self, max_listed: int = 10) -> str:
+        """A few lines for a person: what was read, what is new, what was skipped and why."""
+        report = self.report
+        noise = sum(count for kind, count in report.entries.items() if kind != "REQUEST")
+        lines = [
+            f"Read {self.requests} requests ({noise} other entries, {_megabytes(report.bytes_read)}).",
+            f"Catalog: {self.methods} methods, {self.arguments} arguments; new this run: "
+            f"{len(self.new_methods)} methods, {len(self.new_arguments)} arguments.",
+        ]
+        if self.new_methods:
+            lines.append("New methods: " + _listing(self.new_methods, max_listed))
+        if self.redacted:
+            lines.append("Redacted (presence and type only): " + _listing(self.redacted, max_listed))
+        if report.skipped_count:
+            lines.append(f"Skipped {report.skipped_count} malformed entries:")
+            lines.extend(f"  {count} x {reason}" for reason, count in report.skip_reasons.most_common())
+            lines.extend(f"  {entry}" for entry in report.skipped[:max_listed])
+            if report.skipped_count > max_listed:
+                lines.append(f"  ... and {report.skipped_count - max_listed} more")
+        for entry in report.cut_off:
+            lines.append(f"Not counted: {entry} (the log may still be being written).")
+        if self.catalog_path is not None:
+            lines.append(f"Catalog written to {self.catalog_path}")
+        return "\n".join(lines)
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count} bytes"
+
+
+def _listing(names: Sequence[str], limit: int) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" (+{len(names) - limit} more)" if len(names) > limit else "")
+
+
+def _as_list(sources: Source | Iterable[Source]) -> list[Source]:
+    if isinstance(sources, (str, bytes)) or hasattr(sources, "read") or hasattr(sources, "__fspath__"):
+        return [sources]  # type: ignore[list-item]
+    return list(sources)  # type: ignore[arg-type]
+
+
+def mine(
+    sources: Source | Iterable[Source],
+    catalog: Catalog,
+    *,
+    progress: Progress | None = None,
+) -> MineResult:
+    """Add the requests of one or more logs to ``catalog`` (in place) and report what was new.
+
+    A log that cannot be read is listed in ``failures`` and the others are still mined.
+    """
+    before = {name: set(method.arguments) for name, method in catalog.methods.items()}
+    report = ParseReport()
+    result = MineResult(report)
+    total_bytes = 0
+    for source in _as_list(sources):
+        start_requests = report.requests
+        report.bytes_read = 0
+        name = source_name(source)
+        try:
+            for request in parse(source, report, on_open=_announce(progress, name)):
+                if request.method:
+                    catalog.add(request)
+                if progress is not None:
+                    progress(name, report.bytes_read, None)
+        except SourceError as error:
+            result.failures.append(str(error))
+            continue
+        finally:
+            total_bytes += report.bytes_read
+        record = catalog.sources.setdefault(name, {"requests": 0, "bytes": 0})
+        record["requests"] = record.get("requests", 0) + report.requests - start_requests
+        record["bytes"] = record.get("bytes", 0) + report.bytes_read
+        record["last_mined"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    report.bytes_read = total_bytes
+    result.requests = report.requests
+    for name, method in sorted(catalog.methods.items()):
+        known = before.get(name)
+        if known is None:
+            result.new_methods.append(name)
+            known = set()
+        result.new_arguments.extend(f"{name}:{arg}" for arg in sorted(method.arguments) if arg not in known)
+        result.redacted.extend(f"{name}:{arg.name}" for arg in method.arguments.values() if arg.secret)
+        result.arguments += len(method.arguments)
+    result.methods = len(catalog.methods)
+    return result
+
+
+def _announce(progress: Progress | None, name: str) -> Callable[[int | None], None] | None:
+    if progress is None:
+        return None
+    return lambda size: progress(name, 0, size)
+
+
+def mine_into(
+    sources: Source | Iterable[Source],
+    catalog_path: str | os.PathLike | None = None,
+    *,
+    fresh: bool = False,
+    secret_words: Iterable[str] = (),
+    progress: Progress | None = None,
+) -> MineResult:
+    """Mine logs into the catalog file (default location unless given) and save it atomically.
+
+    The catalog is locked meanwhile, so two miners never lose each other's counts. ``fresh``
+    starts from an empty catalog; ``secret_words`` are added to the catalog's secret words.
+    """
+    path = Path(catalog_path) if catalog_path is not None else default_catalog_path()
+    with catalog_lock(path):
+        catalog = Catalog() if fresh else load_catalog(path, missing_ok=True)
+        extra = tuple(word for word in secret_words if word.lower() not in catalog.settings.secret_words)
+        if extra:
+            catalog = _with_secret_words(catalog, extra)
+        result = mine(sources, catalog, progress=progress)
+        result.catalog_path = save_catalog(catalog, path)
+    return result
+
+
+def _with_secret_words(catalog: Catalog, extra: tuple[str, ...]) -> Catalog:
+    """The catalog under more secret words: arguments that now look secret lose their values."""
+    settings = catalog.settings
+    words = tuple(sorted(set(settings.secret_words or DEFAULT_SECRET_WORDS) | {w.lower() for w in extra}))
+    updated = Catalog(
+        methods=catalog.methods,
+        settings=Settings(words, settings.max_examples, settings.max_values, settings.max_arguments),
+        sources=catalog.sources,
+    )
+    for method in updated.methods.values():
+        for argument in method.arguments.values():
+            if not argument.secret and updated.is_secret(argument.name):
+                argument.secret, argument.examples, argument.values = True, [], None
+    return updated

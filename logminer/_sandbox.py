@@ -1,0 +1,300 @@
+"""A sandbox billing on 127.0.0.1: the Management API's envelope, sessions and downloads, answered from
+the catalog, so integrators can rehearse scripts and logminer's client can be tested over real HTTP.
+
+- ``POST /jsonrpc/``: JSON-RPC 2.0. The first call must carry ``auth`` (login and password; a wrong
+  one gets ``code`` false), later ones may carry ``SID``. Each method of the catalog is answered the
+  way the billing would: an argument present in every observed call but missing gets ``code`` false
+  with an error naming it; otherwise the accepted params are echoed in ``return``. A method the
+  catalog does not know gets a JSON-RPC error.
+- ``GET|POST /admin/<module>/<method>``: the same checks, then a file of ``download_size`` bytes,
+  streamed in chunks and named by ``Content-Disposition``; a logical error is an ``X-VCS-Status``
+  header (its value the code) with a short text body.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from ._catalog import TRANSPORT_KEYS, Catalog, Method, argument_values, bracket_path
+
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+class Sandbox:
+    """A sandbox billing answering from ``catalog``; ``start()`` serves it from a background thread.
+
+    Counters for tests: ``logins`` (successful logins), ``calls`` (JSON-RPC calls answered).
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        login: str = "demo",
+        password: str = "demo",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        download_size: int = 1024 * 1024,
+    ) -> None:
+        self.catalog = catalog
+        self.login = login
+        self._password = password
+        self.download_size = download_size
+        self.logins = 0
+        self.calls = 0
+        self._sessions: set[str] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._server = ThreadingHTTPServer((host, port), _handler(self))
+        self._server.daemon_threads = True
+
+    @property
+    def port(self) -> int:
+        """The port the sandbox listens on (the one picked when 0 was asked)."""
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT``: what to give as the client's host."""
+        return f"http://{self._server.server_address[0]}:{self.port}"
+
+    def start(self) -> int:
+        """Serve from a daemon thread; returns the port."""
+        # A short poll interval so that stop() returns quickly.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="logminer-sandbox",
+            daemon=True,
+        )
+        self._thread.start()
+        return self.port
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted."""
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._server.server_close()
+
+    def __enter__(self) -> Sandbox:
+        if self._thread is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def expire_sessions(self) -> None:
+        """Forget every session, as a billing does when sessions time out."""
+        with self._lock:
+            self._sessions.clear()
+
+    # -- the billing's logic -------------------------------------------------------------------
+
+    def authenticate(self, sid: Any, auth: Any) -> tuple[str | None, str | None]:
+        """``(session id, None)`` for a valid SID or login, else ``(None, error)``."""
+        if sid is not None and auth is None:
+            with self._lock:
+                if sid in self._sessions:
+                    return sid, None
+            return None, "Session expired or unknown; authenticate again with auth[login] and auth[password]."
+        if not isinstance(auth, dict):
+            return None, "Authentication required: send auth[login] and auth[password], or SID."
+        if auth.get("login") != self.login or auth.get("password") != self._password:
+            return None, "Login failed: wrong login or password."
+        session = f"1-{secrets.token_hex(12)}"
+        with self._lock:
+            self._sessions.add(session)
+            self.logins += 1
+        return session, None
+
+    def missing(self, method: Method, given: set[str]) -> list[str]:
+        """Arguments present in every observed call of ``method`` that are not among ``given`` paths."""
+        return [
+            name
+            for name, argument in method.arguments.items()
+            if method.required(argument)
+            and name not in given
+            and not any(name.startswith(path + "[") for path in given)
+        ]
+
+    def answer(self, envelope: Any) -> dict[str, Any]:
+        """The JSON-RPC reply to one request envelope."""
+        request_id = envelope.get("id") if isinstance(envelope, dict) else None
+        if not isinstance(envelope, dict) or not isinstance(envelope.get("method"), str):
+            return _rpc_error(request_id, -32600, "Invalid Request: expected an object with a method name.")
+        params = envelope.get("params")
+        params = {} if params is None else params
+        if not isinstance(params, dict):
+            return _rpc_error(request_id, -32602, "Invalid params: expected an object.")
+        with self._lock:
+            self.calls += 1
+        method = self.catalog.method(envelope["method"])
+        if method is None:
+            return _rpc_error(request_id, -32601, f"Method not found: {envelope['method']}")
+        session, error = self.authenticate(params.get("SID"), params.get("auth"))
+        if error is not None:
+            return _result(request_id, code=False, errors=[error])
+        accepted = {key: value for key, value in params.items() if key not in TRANSPORT_KEYS}
+        missing = self.missing(method, {path for path, _ in argument_values(accepted)})
+        if missing:
+            errors = [f"Missing required argument: {name}" for name in missing]
+            return _result(request_id, code=False, errors=errors, session_id=session)
+        return _result(
+            request_id,
+            code=True,
+            session_id=session,
+            messages=[f"{method.name}: done (sandbox)"],
+            data={"method": method.name, "params": accepted},
+        )
+
+
+def start_sandbox(catalog: Catalog, port: int = 0, **options: Any) -> Sandbox:
+    """A sandbox serving from a background thread on 127.0.0.1 (port 0: any free port); ``stop()`` it."""
+    sandbox = Sandbox(catalog, port=port, **options)
+    sandbox.start()
+    return sandbox
+
+
+def _result(request_id: Any, *, code: bool, errors=(), messages=(), session_id=None, data=None) -> dict:
+    return {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "result": {
+            "code": code,
+            "session_id": session_id or "",
+            "messages": list(messages),
+            "return": data if data is not None else [],
+            "errors": list(errors),
+        },
+    }
+
+
+def _rpc_error(request_id: Any, code: int, message: str) -> dict:
+    return {"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}}
+
+
+def _handler(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
+    class Handler(_Handler):
+        pass
+
+    Handler.sandbox = sandbox
+    return Handler
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "logminer-sandbox"
+    sandbox: Sandbox
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: a request line could carry a password in a GET query."""
+
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        body = self._body()
+        if body is None:
+            return
+        if path in ("/jsonrpc/", "/jsonrpc"):
+            self._jsonrpc(body)
+        elif path.startswith("/admin/"):
+            self._admin(path, parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        else:
+            self._plain(HTTPStatus.NOT_FOUND, "Not found: the sandbox serves /jsonrpc/ and /admin/.")
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        if parts.path.startswith("/admin/"):
+            self._admin(parts.path, parse_qsl(parts.query, keep_blank_values=True))
+        else:
+            self._plain(
+                HTTPStatus.NOT_FOUND, "Not found: POST JSON-RPC to /jsonrpc/; files come from /admin/."
+            )
+
+    def _body(self) -> bytes | None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_REQUEST_BYTES:
+            self._plain(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Request body missing a length or too large.")
+            return None
+        return self.rfile.read(length)
+
+    def _jsonrpc(self, body: bytes) -> None:
+        try:
+            envelope = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            reply = _rpc_error(None, -32700, "Parse error: the request body is not JSON.")
+        else:
+            reply = self.sandbox.answer(envelope)
+        self._send(HTTPStatus.OK, json.dumps(reply, ensure_ascii=False).encode("utf-8"), "application/json")
+
+    def _admin(self, path: str, fields: list[tuple[str, str]]) -> None:
+        sandbox = self.sandbox
+        name = ".".join(part for part in path[len("/admin/") :].split("/") if part)
+        form = dict(fields)
+        method = sandbox.catalog.method(name)
+        if method is None:
+            self._vcs_error("404", f"Unknown method: {name}")
+            return
+        auth = None
+        if "auth[login]" in form:
+            auth = {"login": form.get("auth[login]"), "password": form.get("auth[password]")}
+        session, error = sandbox.authenticate(form.get("SID"), auth)
+        if error is not None:
+            self._vcs_error("403", error)
+            return
+        given = {
+            bracket_path(key) for key in form if bracket_path(key).split("[", 1)[0] not in TRANSPORT_KEYS
+        }
+        missing = sandbox.missing(method, given)
+        if missing:
+            self._vcs_error("400", "Missing required argument: " + ", ".join(missing))
+            return
+        size = sandbox.download_size
+        filename = f"{name.replace('.', '_')}_{session[-6:]}.csv"
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Length", str(size))
+        self.send_header("Content-Disposition", f'attachment; filename="{filename}"')
+        self.end_headers()
+        line = f"{name},sandbox,0123456789,abcdefghijklmnopqrstuvwxyz\n".encode()
+        chunk = (line * (_CHUNK // len(line) + 1))[:_CHUNK]
+        left = size
+        try:
+            while left > 0:
+                piece = chunk if left >= _CHUNK else chunk[:left]
+                self.wfile.write(piece)
+                left -= len(piece)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _vcs_error(self, status: str, message: str) -> None:
+        body = json.dumps({"code": False, "errors": [message]}).encode("utf-8")
+        self._send(HTTPStatus.OK, body, "application/json", {"X-VCS-Status": status})
+
+    def _plain(self, status: HTTPStatus, message: str) -> None:
+        self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str, headers: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)

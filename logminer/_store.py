@@ -1,0 +1,146 @@
+"""The catalog file: one JSON document, found in one place, written atomically, locked while mining."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from ._catalog import FORMAT_NAME, SCHEMA_VERSION, Catalog
+from ._errors import CatalogError
+
+ENV_CATALOG = "LOGMINER_CATALOG"
+
+
+def default_catalog_path() -> Path:
+    """``$LOGMINER_CATALOG``, else ``$XDG_DATA_HOME/logminer/catalog.json`` (``~/.local/share``)."""
+    explicit = os.environ.get(ENV_CATALOG)
+    if explicit:
+        return Path(explicit).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(data_home) / "logminer" / "catalog.json"
+
+
+def load_catalog(path: str | os.PathLike | None = None, *, missing_ok: bool = False) -> Catalog:
+    """Read a catalog file. A missing file is an error unless ``missing_ok`` (then: empty catalog)."""
+    path = Path(path) if path is not None else default_catalog_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        if missing_ok:
+            return Catalog()
+        raise CatalogError(
+            f"{path}: no catalog here yet. Run `logminer mine LOG` first, or point --catalog "
+            f"(or {ENV_CATALOG}) at an existing catalog."
+        ) from None
+    except IsADirectoryError:
+        raise CatalogError(f"{path}: is a directory, not a catalog file.") from None
+    except OSError as error:
+        raise CatalogError(f"{path}: cannot be read ({error.strerror}).") from None
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise CatalogError(
+            f"{path}: is not a readable catalog (broken JSON at line {getattr(error, 'lineno', '?')}); "
+            "it was left as it is. Mine into a new file with --catalog, or delete it to start over."
+        ) from None
+    return _from_document(data, path)
+
+
+def _from_document(data: object, path: Path) -> Catalog:
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+        raise CatalogError(f"{path}: is a JSON file, but not a logminer catalog; it was left as it is.")
+    version = data.get("schema_version")
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise CatalogError(
+            f"{path}: was written by a newer logminer (catalog schema {version}, this one reads up to "
+            f"{SCHEMA_VERSION}); upgrade logminer. The file was left as it is."
+        )
+    try:
+        return Catalog.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise CatalogError(f"{path}: catalog content is damaged ({error!r}); it was left as it is.") from None
+
+
+def save_catalog(catalog: Catalog, path: str | os.PathLike | None = None) -> Path:
+    """Write a catalog atomically: to a temporary file beside it, synced, then renamed over it.
+
+    A crash or a full disk leaves the old file whole; the new one appears only complete.
+    """
+    path = Path(path) if path is not None else default_catalog_path()
+    directory = path.parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CatalogError(f"{directory}: cannot create the catalog's folder ({error.strerror}).") from None
+    document = json.dumps(catalog.to_dict(), ensure_ascii=False, indent=1, sort_keys=False)
+    handle, temporary = None, None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            handle = None
+            stream.write(document)
+            stream.write("\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+        temporary = None
+        _sync_directory(directory)
+    except OSError as error:
+        reason = "the disk is full" if error.errno == errno.ENOSPC else error.strerror
+        raise CatalogError(
+            f"{path}: could not be written ({reason}); the old catalog is unchanged."
+        ) from None
+    finally:
+        if handle is not None:
+            os.close(handle)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+    return path
+
+
+def _sync_directory(directory: Path) -> None:
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+@contextlib.contextmanager
+def catalog_lock(path: str | os.PathLike | None = None, *, wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on a catalog (``<catalog>.lock`` beside it) for a read-modify-write.
+
+    A second miner waits for the first (or, with ``wait=False``, fails at once), so no count is lost.
+    """
+    import fcntl
+
+    path = Path(path) if path is not None else default_catalog_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+b") as lock:
+        flags = fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB
+        try:
+            fcntl.flock(lock.fileno(), flags)
+        except BlockingIOError:
+            raise CatalogError(
+                f"{path}: another logminer is mining into this catalog; try again when it is done."
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)

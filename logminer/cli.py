@@ -1,0 +1,184 @@
+"""The ``logminer`` command: each command is a thin wrapper over one call of the Python API."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+import logminer as api
+
+from ._output import FORMATS, render_rows, to_json
+
+catalog_option = click.option(
+    "--catalog",
+    "catalog_path",
+    type=click.Path(dir_okay=False),
+    envvar="LOGMINER_CATALOG",
+    show_envvar=True,
+    help="Catalog file (default: ~/.local/share/logminer/catalog.json).",
+)
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
+)
+
+
+class _Group(click.Group):
+    """Turns logminer's errors into one-line messages and exit status 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except api.Error as error:
+            click.echo(f"logminer: {error}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(api.__version__, prog_name="logminer")
+def main() -> None:
+    """Mine the JeraSoft Billing runtime log into a catalog of API methods and their arguments."""
+
+
+@main.command()
+@click.argument("logs", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
+@catalog_option
+@click.option("--fresh", is_flag=True, help="Start a new catalog instead of adding to the existing one.")
+@click.option(
+    "--secret",
+    "secret_words",
+    multiple=True,
+    metavar="WORD",
+    help="Also treat argument names with this word as secret (kept in the catalog's settings).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print no summary.")
+def mine(logs, catalog_path, fresh, secret_words, quiet) -> None:
+    """Read runtime logs (plain, .gz, or - for stdin) into the catalog.
+
+    With no LOG, reads /opt/jerasoft/vcs-data/log/runtime.log. Counts add to what the catalog
+    already holds; --fresh starts over.
+    """
+    logs = list(logs) or [api.DEFAULT_LOG]
+    bars = _ProgressBars() if sys.stderr.isatty() and not quiet else None
+    try:
+        outcome = api.mine_into(logs, catalog_path, fresh=fresh, secret_words=secret_words, progress=bars)
+    finally:
+        if bars is not None:
+            bars.close()
+    for failure in outcome.failures:
+        click.echo(f"logminer: {failure}", err=True)
+    if not quiet:
+        click.echo(outcome.summary(), err=False)
+    if outcome.failures:
+        sys.exit(1)
+
+
+class _ProgressBars:
+    """One click progress bar per log on stderr, fed by mine()'s progress callback."""
+
+    def __init__(self) -> None:
+        self._name: str | None = None
+        self._bar = None
+        self._done = 0
+
+    def __call__(self, name: str, done: int, size: int | None) -> None:
+        if name != self._name:
+            self.close()
+            self._name = name
+            if size:
+                self._bar = click.progressbar(length=size, label=os.path.basename(name), file=sys.stderr)
+                self._bar.__enter__()
+        if self._bar is not None and done > self._done:
+            self._bar.update(done - self._done)
+            self._done = done
+
+    def close(self) -> None:
+        """Finish the current bar, if any."""
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+        self._bar, self._done = None, 0
+
+
+@main.command()
+@click.argument("pattern", required=False)
+@catalog_option
+@format_option
+def methods(pattern, catalog_path, fmt) -> None:
+    """List the methods (matching PATTERN: a substring, or a glob like 'clients.*')."""
+    rows = api.list_methods(api.load_catalog(catalog_path), pattern)
+    if fmt == "table":
+        headers = ["method", "calls", "arguments", "required", "last seen"]
+        columns = ["method", "calls", "arguments", "required", "last_seen"]
+        click.echo(render_rows(rows, columns, fmt, headers) if rows else "No methods match.")
+    else:
+        click.echo(render_rows(rows, ["method", "calls", "arguments", "required", "last_seen"], fmt))
+
+
+@main.command()
+@click.argument("method")
+@catalog_option
+@format_option
+def show(method, catalog_path, fmt) -> None:
+    """Show what METHOD takes: each argument, required or how often, types, examples, values."""
+    detail = api.describe_method(api.load_catalog(catalog_path), method)
+    if fmt == "json":
+        click.echo(to_json(detail))
+        return
+    rows = [_show_row(param, detail["calls"]) for param in detail["params"]]
+    columns = ["name", "presence", "types", "examples", "values", "refers_to"]
+    if fmt == "table":
+        click.echo(
+            f"{detail['method']}: {detail['calls']} observed calls, "
+            f"from {detail['first_seen']} to {detail['last_seen']}"
+        )
+        if detail["dropped_arguments"]:
+            click.echo(f"({detail['dropped_arguments']} more argument names were not kept: cap reached)")
+        click.echo(
+            render_rows(
+                rows, columns, fmt, ["argument", "presence", "types", "examples", "values", "refers to"]
+            )
+        )
+    else:
+        click.echo(render_rows(rows, columns, fmt))
+
+
+def _show_row(param: dict, calls: int) -> dict:
+    presence = "required" if param["required"] else f"{param['seen']}/{calls} ({param['share']:.0%})"
+    examples = "(secret: not kept)" if param["secret"] else ", ".join(map(_quote, param["examples"]))
+    values = param["values"] if param["values"] and len(param["values"]) > 1 else None
+    return {
+        "name": param["name"],
+        "presence": presence,
+        "types": param["types"],
+        "examples": examples,
+        "values": {_quote(value): count for value, count in values.items()} if values else None,
+        "refers_to": param["refers_to"],
+    }
+
+
+def _quote(value: str) -> str:
+    """A value made visible in a table cell: empty as "", newlines as \\n."""
+    if value == "":
+        return '""'
+    return value.replace("\r", "\\r").replace("\n", "\\n")
+
+
+@main.command()
+@click.argument("text")
+@catalog_option
+@format_option
+def search(text, catalog_path, fmt) -> None:
+    """Find methods and arguments whose names match TEXT (which methods take id_currencies?)."""
+    rows = api.search(api.load_catalog(catalog_path), text)
+    if fmt == "table" and not rows:
+        click.echo(f"Nothing in the catalog matches {text!r}.")
+        return
+    click.echo(render_rows(rows, ["method", "argument", "seen", "calls"], fmt))
+
+
+# check, call, download, sandbox: the validated-call commands live in their own module.
+from ._cli_calls import COMMANDS  # noqa: E402
+
+for _command in COMMANDS:
+    main.add_command(_command)
