@@ -9,6 +9,7 @@ their arguments, explore it, and make JSON-RPC calls checked against it.
 
 from ._catalog import Argument, Catalog, Method, Settings, argument_values, bracket_path, merge
 from ._client import Api, Client, Response
+from ._diff import CatalogDiff, Change, diff_catalogs
 from ._errors import (
     CallFailed,
     CatalogError,
@@ -26,6 +27,8 @@ from ._errors import (
     ValidationFailed,
 )
 from ._explore import describe_method, find_method, list_methods, reference, search
+from ._export import EXPORT_FORMATS, export, params_schema, to_jsonschema, to_markdown, to_openrpc
+from ._files import write_text_atomically
 from ._grammar import RECURSION, PhpObject, parse_print_r
 from ._items import parse_items
 from ._mine import MineResult, mine, mine_into
@@ -43,12 +46,15 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_LOG",
     "DEFAULT_SECRET_WORDS",
+    "EXPORT_FORMATS",
     "RECURSION",
     "Api",
     "Argument",
     "CallFailed",
     "Catalog",
+    "CatalogDiff",
     "CatalogError",
+    "Change",
     "Client",
     "ConnectError",
     "DownloadFailed",
@@ -77,6 +83,8 @@ __all__ = [
     "catalog_lock",
     "default_catalog_path",
     "describe_method",
+    "diff_catalogs",
+    "export",
     "find_method",
     "infer_type",
     "list_methods",
@@ -85,6 +93,7 @@ __all__ = [
     "method_name",
     "mine",
     "mine_into",
+    "params_schema",
     "parse",
     "parse_items",
     "parse_print_r",
@@ -94,5 +103,9 @@ __all__ = [
     "search",
     "start_sandbox",
     "suggest",
+    "to_jsonschema",
+    "to_markdown",
+    "to_openrpc",
     "validate",
+    "write_text_atomically",
 ]

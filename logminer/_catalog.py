@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from ._secrets import DEFAULT_SECRET_WORDS, SecretNames
+from ._types import KNOWN_TYPES as _KNOWN_TYPES
 from ._types import infer_type
 
 SCHEMA_VERSION = 1
@@ -74,6 +75,10 @@ class Argument:
     examples: list[str] = field(default_factory=list)
     values: dict[str, int] | None = field(default_factory=dict)
     secret: bool = False
+
+    def __post_init__(self) -> None:
+        if self.secret:
+            self.examples, self.values = [], None
 
     def to_dict(self) -> dict[str, Any]:
         """The argument as JSON data (its name is the key it is stored under)."""
@@ -187,16 +192,20 @@ class Catalog:
         params = request.params
         if isinstance(params, dict):
             nested = []
+            known = method.arguments.get
+            count = self._count
             for key, value in params.items():
-                if isinstance(value, str):
+                if value.__class__ is str:
                     # A top-level key appears once per call: no need to remember it was carried.
-                    argument = method.arguments.get(key) or self._new_argument(method, key)
+                    argument = known(key) or self._new_argument(method, key)
                     if argument is not None:
                         argument.seen += 1
-                        self._count(argument, value)
+                        count(argument, value)
                 elif key not in TRANSPORT_KEYS:
                     nested.append((key, value))
-            leaves: Iterable[tuple[str, Any]] = argument_values(dict(nested)) if nested else ()
+            if not nested:
+                return
+            leaves: Iterable[tuple[str, Any]] = argument_values(dict(nested))
         else:
             leaves = argument_values(params)
         carried: set[str] = set()
@@ -225,10 +234,29 @@ class Catalog:
         return argument
 
     def _count(self, argument: Argument, value: Any) -> None:
-        kind = infer_type(value)
-        argument.types[kind] = argument.types.get(kind, 0) + 1
-        if not argument.secret and kind != "array":
-            _observe(argument, _shorten(value), self.settings)
+        """Count one value of an argument: its type, and (unless secret) its value and example."""
+        kind = _KNOWN_TYPES.get(value) if value.__class__ is str else None
+        if kind is None:
+            kind = infer_type(value)
+        types = argument.types
+        types[kind] = types.get(kind, 0) + 1
+        if argument.secret or kind == "array":
+            return
+        if value.__class__ is not str:
+            value = str(value)
+        if len(value) > EXAMPLE_LENGTH:
+            value = value[: EXAMPLE_LENGTH - 1] + "…"
+        values = argument.values
+        if values is not None:
+            count = values.get(value)
+            if count is not None:
+                values[value] = count + 1
+                return  # a value already counted was already a candidate example
+            if len(values) < self.settings.max_values:
+                values[value] = 1
+            else:
+                argument.values = None
+        _sample(argument.examples, value, self.settings.max_examples)
 
     def add_all(self, requests: Iterable[Any]) -> int:
         """Count every request; returns how many there were."""
@@ -317,13 +345,6 @@ def _is_int_key(key: str) -> bool:
     return digits.isdigit() and digits.isascii() and (digits == "0" or digits[0] != "0")
 
 
-def _shorten(value: Any) -> str:
-    text = value if isinstance(value, str) else str(value)
-    if len(text) > EXAMPLE_LENGTH:
-        return text[: EXAMPLE_LENGTH - 1] + "…"
-    return text
-
-
 _ORDER: dict[str, tuple[int, str]] = {}
 
 
@@ -337,18 +358,9 @@ def _example_order(value: str) -> tuple[int, str]:
     return order
 
 
-def _observe(argument: Argument, value: str, settings: Settings) -> None:
-    values = argument.values
-    if values is not None:
-        if value in values:
-            values[value] += 1
-            return  # a value already counted is already a candidate example
-        if len(values) < settings.max_values:
-            values[value] = 1
-        else:
-            argument.values = None
-    examples = argument.examples
-    if len(examples) < settings.max_examples:
+def _sample(examples: list[str], value: str, size: int) -> None:
+    """Keep in ``examples`` the ``size`` values with the smallest (CRC-32, value)."""
+    if len(examples) < size:
         if value not in examples:
             examples.append(value)
             examples.sort(key=_example_order)

@@ -115,6 +115,20 @@ class PrintRIndenter:
                     yield token
                     continue
                 token.type = "TEXT"
+            elif kind == "BLOCK":
+                column = _indent(token)
+                if open_at == column:
+                    open_at = None
+                    yield token
+                    continue
+                if columns and column == columns[-1]:
+                    # `(` at the current block's column after a value that opens nothing: it is
+                    # that value's next line, and the rest are the current block's last keys and `)`.
+                    yield from _split_block(token)
+                    columns.pop()
+                    open_at = None
+                    continue
+                token.type = "TEXT"
             elif kind == "RECURSION":
                 if open_at is not None:
                     open_at = None
@@ -129,6 +143,16 @@ class PrintRIndenter:
                 open_at = None
             open_at = None if kind == "TEXT" else open_at
             yield token
+
+
+def _split_block(block: Token) -> Iterator[Token]:
+    """A BLOCK token read line by line, as TEXT `(`, ITEMS, CLOSE and BLANK."""
+    lines = block.split("\n")  # `(`, the key lines, `)`, "", ""
+    yield Token.new_borrow_pos("TEXT", lines[0] + "\n", block)
+    if len(lines) > 4:
+        yield Token.new_borrow_pos("ITEMS", "\n".join(lines[1:-3]) + "\n", block)
+    yield Token.new_borrow_pos("CLOSE", lines[-3] + "\n", block)
+    yield Token.new_borrow_pos("BLANK", "\n", block)
 
 
 def _pair(line: str) -> tuple[str, str]:
@@ -146,39 +170,27 @@ def _items(run: str, last_value: str | None = None) -> list[tuple[str, object]]:
     return pairs
 
 
-# A key line at column 4, as the ITEMS terminal reads it: the key ends at the first `] => `.
-_TOP_PAIR = re.compile(r"^    \[(.*?)\] => (.*)$", re.MULTILINE)
+# A top-level element of a FLAT_DUMP: its key line (the key ends at the first `] => `, as ITEMS reads
+# it), then the lines up to the next key line at column 4 or the closing `)`: continuation lines of
+# a multi-line value, or the nested block of an `Array`.
+_TOP_ELEMENT = re.compile(r"^    \[(.*?)\] => (.*)\n((?:(?!    \[.*?\] => |\)\n).*\n)*)", re.MULTILINE)
 
 
 def _flat_dump(flat: str) -> dict | list:
     """The value of a FLAT_DUMP token, whose shape the terminal guarantees: top-level keys at
     column 4, each value one or more lines, or an `Array` whose block stands 8 columns deeper.
     """
-    pairs: list[tuple[str, object]] = _TOP_PAIR.findall(flat)
-    # Every line between `(` and `)` a key line (the usual case): nothing nested, nothing multi-line.
-    if len(pairs) == flat.count("\n", 8) - (2 if flat.endswith(")\n\n") else 1):
-        return _block_value("Array", [pairs])
-    lines = flat.split("\n")
-    end = len(lines) - (3 if flat.endswith(")\n\n") else 2)  # the top `)` and what follows it
-    pairs = []
-    index = 2
-    while index < end:
-        key, value = _pair(lines[index])
-        index += 1
-        if value == "Array" and lines[index] == "        (":
-            value, index = _flat_block(lines, index, 8)
-        else:
-            first = index
-            while index < end and not _is_top_key_line(lines[index]):
-                index += 1
-            if index > first:
-                value = "\n".join([value, *lines[first:index]])
+    pairs: list[tuple[str, object]] = []
+    for key, value, rest in _TOP_ELEMENT.findall(flat):
+        if rest:
+            if value == "Array" and rest.startswith("        (\n"):
+                value = _flat_block(rest.split("\n"), 0, 8)[0]
+            else:
+                value = value + "\n" + rest[:-1]
         pairs.append((key, value))
+    if pairs and pairs[0][0] != "0":
+        return dict(pairs)
     return _block_value("Array", [pairs])
-
-
-def _is_top_key_line(line: str) -> bool:
-    return line.startswith("    [") and line.find("] => ", 5) > 0
 
 
 def _flat_block(lines: list[str], index: int, column: int) -> tuple[dict | list, int]:
@@ -216,17 +228,30 @@ def _block_value(type_line: str, groups: list[list[tuple[str, object]]]) -> dict
     return dict(elements)
 
 
-_STAMPS: dict[str, datetime] = {}
+_MINUTES: dict[str, datetime] = {}
+
+
+_LAST: list = ["", None]  # the last stamp read and its datetime: neighbours share their second
 
 
 def parse_timestamp(text: str) -> datetime:
-    """``20-Jan-2012 17:32:06+0200`` as an aware datetime (cached: entries share their seconds)."""
-    moment = _STAMPS.get(text)
-    if moment is None:
-        if len(_STAMPS) > 4096:
-            _STAMPS.clear()
-        moment = _STAMPS[text] = _parse_timestamp(text)
+    """``20-Jan-2012 17:32:06+0200`` as an aware datetime (minutes cached: entries share them)."""
+    if text == _LAST[0]:
+        return _LAST[1]
+    _LAST[0] = text
+    _LAST[1] = moment = _parse_cached(text)
     return moment
+
+
+def _parse_cached(text: str) -> datetime:
+    key = text[:17] + text[20:]
+    minute = _MINUTES.get(key)
+    if minute is None:
+        if len(_MINUTES) > 4096:
+            _MINUTES.clear()
+        minute = _MINUTES[key] = _parse_timestamp(text[:18] + "00" + text[20:])
+    seconds = text[18:20]
+    return minute if seconds == "00" else minute.replace(second=int(seconds))
 
 
 def _parse_timestamp(text: str) -> datetime:
@@ -316,6 +341,11 @@ class _Builder(Transformer):
         run = children[0]
         last_line = run[run.rfind("\n", 0, len(run) - 1) + 1 : -1]
         type_line = _pair(last_line)[1]
+        if len(children) == 2:  # ITEMS BLOCK: the block's key lines lie between `(` and `)`
+            block = children[1]
+            keys = block[block.index("\n") + 1 : block.rindex("\n", 0, len(block) - 2) + 1]
+            groups = [_items(keys)] if keys else []
+            return _items(run, _block_value(type_line, groups))  # type: ignore[arg-type]
         return _items(run, _block_value(type_line, children[2:-2]))  # type: ignore[arg-type]
 
     def recursion(self, children: list) -> list[tuple[str, object]]:
@@ -352,6 +382,8 @@ class RuntimeLogParser:
         request = self._lark.get_terminal("REQUEST_HEADER").pattern.to_regexp()
         self._request = re.compile(request)
         self._request_lines = re.compile("^" + request, re.MULTILINE)
+        # Entries that are not requests: an ENTRY whose header is not a REQUEST header.
+        self._others = re.compile(f"^(?!{request}){self.header_regex}", re.MULTILINE)
 
     def parse(self, text: str, start: str = "start"):
         """Parse ``text``, a whole number of entries; raises Lark's errors on malformed input."""
@@ -367,6 +399,10 @@ class RuntimeLogParser:
         """Every entry of ``text``, from its header to the next header (stray lines before the
         first header are left out)."""
         return self._entry.finditer(text)
+
+    def other_entries(self, text: str) -> Iterator[re.Match]:
+        """Every entry of ``text`` that is not a REQUEST, from its header to the next header."""
+        return self._others.finditer(text)
 
     def request_lines(self, text: str) -> Iterator[re.Match]:
         """Every REQUEST header line of ``text``."""

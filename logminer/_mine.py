@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -84,11 +86,31 @@ def mine(
 
     A log that cannot be read is listed in ``failures`` and the others are still mined.
     """
+    with _fewer_collections():
+        return _mine(_as_list(sources), catalog, progress)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while mining (restored afterwards).
+
+    Mining allocates millions of short-lived containers and no cycles; the collector's default
+    threshold makes it scan them over and over (about 5% of the time, measured).
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], 50_000), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None) -> MineResult:
     before = {name: set(method.arguments) for name, method in catalog.methods.items()}
     report = ParseReport()
     result = MineResult(report)
     total_bytes = 0
-    for source in _as_list(sources):
+    for source in sources:
         start_requests = report.requests
         report.bytes_read = 0
         name = source_name(source)

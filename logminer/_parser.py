@@ -120,12 +120,11 @@ def parse(
 def parse_text(text: str, report: ParseReport | None = None, name: str = "<text>") -> list[Request]:
     """The requests of a log held in a string."""
     report = report if report is not None else ParseReport()
-    if not text.endswith("\n"):
-        text, tail = text[: text.rfind("\n") + 1], text[text.rfind("\n") + 1 :]
-        if tail:
-            report.cut_off.append(Skipped(name, text.count("\n") + 1, "incomplete last line"))
+    end = text.rfind("\n") + 1
+    text, tail = text[:end], text[end:]
     collector = _Collector(name, report)
     collector.run(Chunk(text, 1, True, len(text.encode())))
+    collector.finish(tail)
     return collector.requests
 
 
@@ -149,8 +148,7 @@ def _parse_reader(
         report.bytes_read = reader.bytes_read
         yield from collector.requests
         collector.requests.clear()
-    if reader.dropped_tail.strip():
-        report.cut_off.append(Skipped(reader.name, collector.last_line, "incomplete last line"))
+    collector.finish(reader.dropped_tail)
 
 
 class _Collector:
@@ -168,11 +166,15 @@ class _Collector:
         self.last_line = 1
         self._lines = _LineMap()
         self._line_offset = 0
+        self.cut_off_at_end = False
+
+    def finish(self, tail: bytes | str) -> None:
+        """Report an incomplete last line, unless it belongs to an entry already reported cut off."""
+        if tail.strip() and not self.cut_off_at_end:
+            self.report.cut_off.append(Skipped(self.name, self.last_line, "incomplete last line"))
 
     def _request(self, header: str, line: int, params: dict | list) -> None:
         stamp, component, number, path = split_request_header(header)
-        self.report.entries["REQUEST"] += 1
-        self.report.requests += 1
         self.requests.append(
             Request(
                 parse_timestamp(stamp),
@@ -192,6 +194,7 @@ class _Collector:
         parser.on_request = self._request
         text, reaches_end = self._requests_only(chunk)
         self._line_offset = 0
+        already = len(self.requests)
         try:
             while text:
                 try:
@@ -204,21 +207,28 @@ class _Collector:
                 text = text[resume:]
         finally:
             self.last_line = chunk.first_line + chunk.text.count("\n")
+            read = len(self.requests) - already
+            self.report.requests += read
+            self.report.entries["REQUEST"] += read
 
     def _requests_only(self, chunk: Chunk) -> tuple[str, bool]:
         """The chunk's REQUEST entries as one text, and whether the last of them ends the chunk."""
         parser = shared_parser()
         text = chunk.text
         entries = self.report.entries
-        runs: list[list[int]] = []  # [start, end] of each run of consecutive requests
-        for match in parser.entries(text):
+        # Requests are what lies between the other entries (from the first header on).
+        runs: list[tuple[int, int]] = []
+        position = parser.next_header(text, 0)
+        if position < 0:
+            return "", False
+        for match in parser.other_entries(text):
             start, end = match.span()
-            if not parser.is_request(text, start):
-                entries[header_kind(text[start : text.find("\n", start)])] += 1
-            elif runs and runs[-1][1] == start:
-                runs[-1][1] = end
-            else:
-                runs.append([start, end])
+            entries[header_kind(text[start : text.find("\n", start)])] += 1
+            if start > position:
+                runs.append((position, start))
+            position = end
+        if position < len(text):
+            runs.append((position, len(text)))
         lines = self._lines = _LineMap()
         line, position = chunk.first_line, 0
         for start, end in runs:
@@ -238,6 +248,7 @@ class _Collector:
         at_end = isinstance(error, UnexpectedToken) and error.token.type == "$END"
         if at_end and cut_off:
             self.report.cut_off.append(Skipped(self.name, entry_line, "print_r dump cut off at the end"))
+            self.cut_off_at_end = True
             return len(text)
         bad_line = original(self._line_offset + _error_line(error))
         reason = "print_r dump broken off by the next entry" if at_end else _reason(error)

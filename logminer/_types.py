@@ -31,8 +31,9 @@ _DATETIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}\Z")
 _IP_CHARS = re.compile(r"[0-9A-Fa-f:.]{2,45}\Z")
 
-_CACHE: dict[str, str] = {}
-_CACHE_LIMIT = 50_000
+# Answers already given, by value (values repeat a lot in a log).
+KNOWN_TYPES: dict[str, str] = {}
+KNOWN_TYPES_LIMIT = 50_000
 
 
 def infer_type(value: object) -> str:
@@ -42,13 +43,13 @@ def infer_type(value: object) -> str:
     """
     if not isinstance(value, str):
         return "array" if isinstance(value, (dict, list)) else _scalar_type(value)
-    kind = _CACHE.get(value)
+    kind = KNOWN_TYPES.get(value)
     if kind is None:
         kind = _string_type(value)
-        if len(_CACHE) >= _CACHE_LIMIT:
-            _CACHE.clear()
+        if len(KNOWN_TYPES) >= KNOWN_TYPES_LIMIT:
+            KNOWN_TYPES.clear()
         if len(value) <= 64:
-            _CACHE[value] = kind
+            KNOWN_TYPES[value] = kind
     return kind
 
 

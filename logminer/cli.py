@@ -182,3 +182,9 @@ from ._cli_calls import COMMANDS  # noqa: E402
 
 for _command in COMMANDS:
     main.add_command(_command)
+
+# merge, diff, export: the commands over whole catalogs live in their own module.
+from ._cli_catalog import COMMANDS as CATALOG_COMMANDS  # noqa: E402
+
+for _command in CATALOG_COMMANDS:
+    main.add_command(_command)

@@ -1,0 +1,124 @@
+"""The merge, diff and export commands: catalogs combined, compared, and handed to other tools.
+
+Each is a few lines over the Python API (``merge``, ``diff_catalogs``, ``export``). Kept apart from
+``cli.py`` so that module can register ``COMMANDS`` without an import cycle.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ._catalog import merge as merge_catalogs
+from ._diff import DEFAULT_CONFIDENCE, diff_catalogs
+from ._export import EXPORT_FORMATS, export
+from ._files import write_text_atomically
+from ._output import render_rows, to_json
+from ._store import load_catalog, save_catalog
+
+catalog_option = click.option(
+    "--catalog",
+    "catalog_path",
+    type=click.Path(dir_okay=False),
+    envvar="LOGMINER_CATALOG",
+    show_envvar=True,
+    help="Catalog file (default: ~/.local/share/logminer/catalog.json).",
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+catalog_file = click.Path(exists=True, dir_okay=False)
+
+
+@click.command()
+@click.argument("catalogs", nargs=-1, required=True, type=catalog_file)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The merged catalog file to write."
+)
+def merge(catalogs, output) -> None:
+    """Merge catalog files (from several hosts, or several logs) into one: counts add, samples combine.
+
+    The order does not matter. OUTPUT is written atomically and may be one of the inputs.
+    """
+    merged = merge_catalogs(*(load_catalog(path) for path in catalogs))
+    path = save_catalog(merged, output)
+    calls = sum(method.calls for method in merged.methods.values())
+    click.echo(f"Merged {len(catalogs)} catalogs: {len(merged.methods)} methods, {calls} calls; wrote {path}")
+
+
+@click.command()
+@click.argument("old", type=catalog_file)
+@click.argument("new", type=catalog_file)
+@format_option
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_CONFIDENCE,
+    show_default=True,
+    help="How sure an absence or narrowing must be, given the calls seen, to count as breaking.",
+)
+def diff(old, new, fmt, confidence) -> None:
+    """Compare two catalogs: methods and arguments added or removed, newly required, type changes.
+
+    Exits 1 when a change can break a client of the OLD API (a method or argument removed, a newly
+    required argument, a narrower type), 0 otherwise: a gate for CI after a billing upgrade.
+    Changes that the calls seen could explain by chance are listed as low evidence and do not fail.
+    """
+    result = diff_catalogs(load_catalog(old), load_catalog(new), confidence=confidence)
+    if fmt == "json":
+        click.echo(to_json(result.to_dict()))
+    elif not result.changes:
+        click.echo("No changes.")
+    else:
+        rows = [
+            {
+                "breaking": "BREAKING"
+                if change.breaking
+                else ("low evidence" if change.low_evidence else ""),
+                "kind": change.kind,
+                "method": change.method,
+                "argument": change.argument,
+                "detail": change.detail,
+            }
+            for change in result.changes
+        ]
+        click.echo(render_rows(rows, ["breaking", "kind", "method", "argument", "detail"], "table"))
+        counts = result.to_dict()["counts"]
+        click.echo(
+            f"\n{counts['changes']} changes, {counts['breaking']} breaking, "
+            f"{counts['low_evidence']} with low evidence."
+        )
+    if result.breaking:
+        sys.exit(1)
+
+
+@click.command("export")
+@catalog_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="openrpc",
+    show_default=True,
+    help="openrpc: an OpenRPC 1.3 document; jsonschema: a params schema per method; markdown: a reference.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically), not stdout."
+)
+def export_command(catalog_path, fmt, output) -> None:
+    """Export the catalog for other tools: OpenRPC, JSON Schema, or a Markdown reference for a wiki."""
+    text = export(load_catalog(catalog_path), fmt)
+    if output:
+        path = write_text_atomically(output, text)
+        click.echo(f"Wrote {fmt} to {path}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+COMMANDS = [merge, diff, export_command]

@@ -1,0 +1,34 @@
+"""Shared fixtures: the php-cli oracle and a catalog mined from the bundled sample log."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+sys.path.insert(0, str(TESTS))  # so tests can import their helpers (php.py) by name
+
+from php import PhpPrintR  # noqa: E402
+
+ROOT = TESTS.parent
+FIXTURE = ROOT / "fixtures" / "runtime.log"
+
+
+@pytest.fixture(scope="session")
+def php_print_r():
+    """A php-cli process shared by the whole run: call it with a value, get print_r's bytes."""
+    php = PhpPrintR()
+    yield php
+    php.close()
+
+
+@pytest.fixture(scope="session")
+def sample_catalog():
+    """The catalog of fixtures/runtime.log (mined once; do not modify it)."""
+    import logminer
+
+    catalog = logminer.Catalog()
+    logminer.mine(FIXTURE, catalog)
+    return catalog

@@ -1,0 +1,76 @@
+"""The catalog file: versioned, written atomically, never overwritten when it cannot be read."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from conftest import FIXTURE
+
+import logminer
+from logminer import Catalog, CatalogError, load_catalog, save_catalog
+
+
+def test_the_document_is_versioned(tmp_path, sample_catalog):
+    """One JSON document with its format name and schema version."""
+    path = save_catalog(sample_catalog, tmp_path / "c.json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["format"] == "logminer-catalog"
+    assert document["schema_version"] == 1
+    assert load_catalog(path).to_dict() == sample_catalog.to_dict()
+
+
+def test_a_failed_write_leaves_the_old_catalog(tmp_path, monkeypatch, sample_catalog):
+    """If the rename never happens (crash, full disk), the old file is whole and no temp file is left."""
+    path = save_catalog(Catalog(), tmp_path / "c.json")
+    before = path.read_bytes()
+
+    def fail(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(CatalogError, match="disk is full"):
+        save_catalog(sample_catalog, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["c.json"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"format": "logminer-catalog", "schema_version": 1, "methods": {', "broken JSON"),
+        ('{"hello": 1}', "not a logminer catalog"),
+        ('{"format": "logminer-catalog", "schema_version": 99, "methods": {}}', "newer logminer"),
+        ('{"format": "logminer-catalog", "schema_version": 1, "methods": {"a": {}}}', "damaged"),
+    ],
+)
+def test_unreadable_catalogs_are_errors_and_left_alone(tmp_path, content, message):
+    """Corrupt, foreign or newer catalogs: a clear error, and mining refuses to overwrite them."""
+    path = tmp_path / "c.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CatalogError, match=message):
+        load_catalog(path)
+    with pytest.raises(CatalogError):
+        logminer.mine_into(FIXTURE, path)
+    assert path.read_text(encoding="utf-8") == content
+
+
+def test_the_default_location_follows_the_environment(tmp_path, monkeypatch):
+    """LOGMINER_CATALOG first, then XDG_DATA_HOME."""
+    monkeypatch.setenv("LOGMINER_CATALOG", str(tmp_path / "x.json"))
+    assert logminer.default_catalog_path() == tmp_path / "x.json"
+    monkeypatch.delenv("LOGMINER_CATALOG")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert logminer.default_catalog_path() == tmp_path / "logminer" / "catalog.json"
+
+
+def test_a_second_miner_fails_clearly_when_told_not_to_wait(tmp_path):
+    """The lock: with wait=False a second holder gets a clear error instead of losing counts."""
+    path = tmp_path / "c.json"
+    with (
+        logminer.catalog_lock(path),
+        pytest.raises(CatalogError, match="another logminer"),
+        logminer.catalog_lock(path, wait=False),
+    ):
+        pass
