@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -10,10 +11,16 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))  # so tests can import their helpers (php.py) by name
 
-from php import PhpPrintR  # noqa: E402
+from php import PHP, PhpPrintR  # noqa: E402
 
 ROOT = TESTS.parent
 FIXTURE = ROOT / "fixtures" / "runtime.log"
+
+
+def pytest_collection_modifyitems(config, items):
+    """With LOGMINER_REQUIRE_PHP=1 (CI), a missing php-cli fails the run instead of skipping tests."""
+    if PHP is None and os.environ.get("LOGMINER_REQUIRE_PHP") == "1":
+        raise pytest.UsageError("php-cli is required (LOGMINER_REQUIRE_PHP=1) but `php` is not on PATH.")
 
 
 @pytest.fixture(scope="session")
