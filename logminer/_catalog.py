@@ -162,8 +162,12 @@ class Catalog:
 
     methods: dict[str, Method] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
-    # Per source path: what was read from it (requests, bytes, and for incremental mining its state).
+    # Per source path: what was read from it (requests, bytes, when).
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Per log file, known by a fingerprint of its first bytes: where the last run stopped reading it
+    # (``offset`` after the last complete entry, and its ``line``), so that mining again reads only
+    # what was appended, wherever rotation has moved the file since.
+    files: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._secret = SecretNames(self.settings.secret_words)
@@ -273,6 +277,7 @@ class Catalog:
             "schema_version": SCHEMA_VERSION,
             "settings": self.settings.to_dict(),
             "sources": self.sources,
+            "files": self.files,
             "methods": {name: self.methods[name].to_dict() for name in sorted(self.methods)},
         }
 
@@ -283,6 +288,7 @@ class Catalog:
             methods={name: Method.from_dict(name, method) for name, method in data["methods"].items()},
             settings=Settings.from_dict(data.get("settings", {})),
             sources=dict(data.get("sources", {})),
+            files=list(data.get("files", [])),
         )
 
 
@@ -399,6 +405,8 @@ def merge(*catalogs: Catalog) -> Catalog:
             _merge_method(result, name, method)
         for path, source in catalog.sources.items():
             result.sources[path] = _merge_source(result.sources.get(path), source)
+        for record in catalog.files:
+            _merge_file(result.files, record)
     return result
 
 
@@ -409,6 +417,16 @@ def _merge_source(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, 
     for key in ("requests", "bytes"):
         merged[key] = old.get(key, 0) + new.get(key, 0)
     return merged
+
+
+def _merge_file(files: list[dict[str, Any]], record: dict[str, Any]) -> None:
+    """Keep one record per file fingerprint: the one that read furthest."""
+    for index, known in enumerate(files):
+        if known.get("fingerprint") == record.get("fingerprint"):
+            if record.get("offset", 0) > known.get("offset", 0):
+                files[index] = dict(record)
+            return
+    files.append(dict(record))
 
 
 def _merge_method(result: Catalog, name: str, method: Method) -> None:

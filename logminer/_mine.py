@@ -9,12 +9,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from ._catalog import Catalog, Settings
 from ._errors import SourceError
-from ._parser import ParseReport, parse
+from ._parser import ParseReport, SourceParser, open_reader
 from ._secrets import DEFAULT_SECRET_WORDS
-from ._sources import Source, source_name
+from ._sources import FileIdentity, LogReader, Source, file_identity, source_name
 from ._store import catalog_lock, default_catalog_path, load_catalog, save_catalog
 
 # Called with (source name, bytes read so far, size of the source or None).
@@ -115,7 +116,9 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None) ->
         report.bytes_read = 0
         name = source_name(source)
         try:
-            for request in parse(source, report, on_open=_announce(progress, name)):
+            reader, record = _reader(catalog, source)
+            parser = SourceParser(reader, report, _announce(progress, name))
+            for request in parser:
                 if request.method:
                     catalog.add(request)
                 if progress is not None:
@@ -125,10 +128,12 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None) ->
             continue
         finally:
             total_bytes += report.bytes_read
-        record = catalog.sources.setdefault(name, {"requests": 0, "bytes": 0})
-        record["requests"] = record.get("requests", 0) + report.requests - start_requests
-        record["bytes"] = record.get("bytes", 0) + report.bytes_read
-        record["last_mined"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if record is not None:
+            _remember(catalog, record, parser)
+        stats = catalog.sources.setdefault(name, {"requests": 0, "bytes": 0})
+        stats["requests"] = stats.get("requests", 0) + report.requests - start_requests
+        stats["bytes"] = stats.get("bytes", 0) + report.bytes_read
+        stats["last_mined"] = _now()
     report.bytes_read = total_bytes
     result.requests = report.requests
     for name, method in sorted(catalog.methods.items()):
@@ -141,6 +146,71 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None) ->
         result.arguments += len(method.arguments)
     result.methods = len(catalog.methods)
     return result
+
+
+# How many log files a catalog remembers where it stopped reading (the most recently mined).
+MAX_REMEMBERED_FILES = 64
+
+
+def _reader(catalog: Catalog, source: Source) -> tuple[LogReader, dict[str, Any] | None]:
+    """A reader for ``source`` that starts where the catalog last stopped reading that file.
+
+    The file is recognised by a fingerprint of its first bytes, so a log renamed by rotation
+    (runtime.log -> runtime.log.1 -> runtime.log.2.gz) is still known; a file whose start changed,
+    or that is now shorter than where reading stopped (truncated), is read from its start.
+    Returns the reader and the record to update after reading (None for stdin and streams).
+    """
+    if not isinstance(source, (str, os.PathLike)) or os.fspath(source) == "-":
+        return open_reader(source), None
+    identity = file_identity(source)
+    for record in catalog.files:
+        if not identity.same_start(source, record["fingerprint"], record["fingerprint_length"]):
+            continue
+        compressed = record.get("compressed", False) or _is_gzip(source)
+        if not compressed and record["offset"] > identity.size:
+            break  # truncated: read it all again
+        reader = open_reader(source, start=record["offset"], start_line=record["line"])
+        return reader, _identity_record(source, identity, record)
+    return open_reader(source), _identity_record(source, identity, None)
+
+
+def _identity_record(source: Source, identity: FileIdentity, known: dict[str, Any] | None) -> dict[str, Any]:
+    record = dict(known) if known is not None else {}
+    # The fingerprint this file was known by (shorter while the file was under 1 KiB), to replace.
+    record["_replaces"] = known["fingerprint"] if known is not None else identity.fingerprint
+    record.update(
+        path=os.fspath(source),  # type: ignore[arg-type]
+        device=identity.device,
+        inode=identity.inode,
+        size=identity.size,
+        fingerprint=identity.fingerprint,
+        fingerprint_length=identity.fingerprint_length,
+        compressed=_is_gzip(source),
+    )
+    return record
+
+
+def _remember(catalog: Catalog, record: dict[str, Any], parser: SourceParser) -> None:
+    """Store where reading stopped, in place of the older record of the same file.
+
+    Records of other files stay, even one that was at the same path: after a rotation it is the
+    file now called runtime.log.1, which may still be mined.
+    """
+    replaced = {record.pop("_replaces"), record["fingerprint"]}
+    record.update(offset=parser.resume_offset, line=parser.resume_line, last_mined=_now())
+    kept = [known for known in catalog.files if known["fingerprint"] not in replaced]
+    kept.append(record)
+    kept.sort(key=lambda known: known.get("last_mined", ""), reverse=True)
+    catalog.files[:] = kept[:MAX_REMEMBERED_FILES]
+
+
+def _is_gzip(source: Source) -> bool:
+    with open(os.fspath(source), "rb") as raw:  # type: ignore[arg-type]
+        return raw.read(2) == b"\x1f\x8b"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _announce(progress: Progress | None, name: str) -> Callable[[int | None], None] | None:

@@ -113,8 +113,41 @@ def parse(
         sources = [sources]  # type: ignore[list-item]
     report = report if report is not None else ParseReport()
     for source in sources:  # type: ignore[union-attr]
-        reader = LogReader(source, _header_pattern(), chunk_size)
-        yield from _parse_reader(reader, report, on_open)
+        yield from SourceParser(open_reader(source, chunk_size=chunk_size), report, on_open)
+
+
+def open_reader(source: Source, *, chunk_size: int = CHUNK_SIZE, **window: int | None) -> LogReader:
+    """A reader of one source that cuts chunks where the grammar says entries begin.
+
+    ``window`` is passed on to LogReader: ``start``, ``start_line``, ``end``.
+    """
+    return LogReader(source, _header_pattern(), chunk_size, **window)  # type: ignore[arg-type]
+
+
+class SourceParser:
+    """The requests of one source, in order; once read, ``resume_offset`` and ``resume_line`` say
+    where a later run goes on: after the last complete entry, or at the start of an entry that was
+    cut off by the end of the log (so that it is read whole next time, and counted once)."""
+
+    def __init__(
+        self, reader: LogReader, report: ParseReport, on_open: Callable[[int | None], None] | None = None
+    ) -> None:
+        self.reader, self.report, self._on_open = reader, report, on_open
+        self.resume_offset, self.resume_line = reader.start, reader.start_line
+
+    def __iter__(self) -> Iterator[Request]:
+        reader, report = self.reader, self.report
+        collector = _Collector(reader.name, report)
+        for chunk in reader.chunks(self._on_open):
+            collector.run(chunk)
+            report.bytes_read = reader.bytes_read
+            yield from collector.requests
+            collector.requests.clear()
+        collector.finish(reader.dropped_tail)
+        if collector.cut_off_at_end:
+            self.resume_offset, self.resume_line = reader.last_entry_offset, reader.last_entry_line
+        else:
+            self.resume_offset, self.resume_line = reader.complete_offset, reader.complete_line
 
 
 def parse_text(text: str, report: ParseReport | None = None, name: str = "<text>") -> list[Request]:
@@ -137,18 +170,6 @@ def _header_pattern() -> re.Pattern[bytes]:
     if _HEADER_PATTERN is None:
         _HEADER_PATTERN = re.compile(shared_parser().header_regex.encode())
     return _HEADER_PATTERN
-
-
-def _parse_reader(
-    reader: LogReader, report: ParseReport, on_open: Callable[[int | None], None] | None
-) -> Iterator[Request]:
-    collector = _Collector(reader.name, report)
-    for chunk in reader.chunks(on_open):
-        collector.run(chunk)
-        report.bytes_read = reader.bytes_read
-        yield from collector.requests
-        collector.requests.clear()
-    collector.finish(reader.dropped_tail)
 
 
 class _Collector:

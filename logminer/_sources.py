@@ -7,6 +7,7 @@ can be run on it alone; memory stays flat however large the log is.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import os
 import re
@@ -37,21 +38,108 @@ class Chunk:
     end_offset: int
 
 
+@dataclass(frozen=True, slots=True)
+class FileIdentity:
+    """What tells one log file from another across rotations: where it is on disk, and a
+    fingerprint of its first bytes (of its content, for a gzip file)."""
+
+    device: int
+    inode: int
+    size: int
+    fingerprint: str
+    fingerprint_length: int
+
+    def same_start(self, path: str | os.PathLike, fingerprint: str, length: int) -> bool:
+        """Whether this file begins with the ``length`` bytes whose fingerprint is given."""
+        if length == self.fingerprint_length:
+            return fingerprint == self.fingerprint
+        return length < self.fingerprint_length and fingerprint == _fingerprint(path, length)[0]
+
+
+FINGERPRINT_LENGTH = 1024
+
+
+def file_identity(path: str | os.PathLike) -> FileIdentity:
+    """The identity of a log file; raises SourceError when it cannot be read."""
+    with _open_path(os.fspath(path)) as (raw, stream):
+        status = os.fstat(raw.fileno())
+        head = _read_exactly(stream, FINGERPRINT_LENGTH, os.fspath(path))
+    return FileIdentity(status.st_dev, status.st_ino, status.st_size, _hash(head), len(head))
+
+
+def _fingerprint(path: str | os.PathLike, length: int) -> tuple[str, int]:
+    with _open_path(os.fspath(path)) as (_, stream):
+        head = _read_exactly(stream, length, os.fspath(path))
+    return _hash(head), len(head)
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def _read_exactly(stream: BinaryIO, count: int, name: str) -> bytes:
+    parts, left = [], count
+    try:
+        while left > 0:
+            part = stream.read(left)
+            if not part:
+                break
+            parts.append(part)
+            left -= len(part)
+    except (OSError, EOFError, zlib.error) as error:
+        raise SourceError(f"{name}: cannot be read ({error}); it may be a damaged gzip file.") from None
+    return b"".join(parts)
+
+
+@contextmanager
+def _open_path(path: str) -> Iterator[tuple[BinaryIO, BinaryIO]]:
+    """Open a log file (raw file, and the stream to read: gunzipped when it is gzip)."""
+    if os.path.isdir(path):
+        raise SourceError(f"{path}: is a directory, not a log file.")
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed below, after the gzip reader over it
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file.") from None
+    except PermissionError:
+        raise SourceError(f"{path}: permission denied (run as a user who may read it).") from None
+    except OSError as error:
+        raise SourceError(f"{path}: cannot be opened ({error.strerror}).") from None
+    with raw:
+        yield raw, _maybe_gunzip(raw)
+
+
 class LogReader:
     """Opens one source and yields it as chunks of whole entries.
 
     ``header`` is the compiled bytes pattern of a header line, taken from the grammar so that the
-    format is defined in one place.
+    format is defined in one place. ``start`` (a byte offset of the content, at an entry boundary)
+    and ``start_line`` resume a file where an earlier run stopped; ``end`` stops at an offset (an
+    entry boundary) so that workers can share a file. After reading, ``complete_offset`` is the
+    offset after the last complete line and ``last_entry_offset`` where the last entry began.
     """
 
-    def __init__(self, source: Source, header: re.Pattern[bytes], chunk_size: int = CHUNK_SIZE):
+    def __init__(
+        self,
+        source: Source,
+        header: re.Pattern[bytes],
+        chunk_size: int = CHUNK_SIZE,
+        *,
+        start: int = 0,
+        start_line: int = 1,
+        end: int | None = None,
+    ):
         self.source = source
         self.name = source_name(source)
         self._header = header
         self._chunk_size = chunk_size
+        self.start, self.start_line, self.end = start, start_line, end
         self.size: int | None = None
         self.bytes_read = 0
         self.dropped_tail = b""
+        self.complete_offset = start
+        self.complete_line = start_line
+        self.last_entry_offset = start
+        self.last_entry_line = start_line
 
     def chunks(self, on_open: Callable[[int | None], None] | None = None) -> Iterator[Chunk]:
         """Yield the log as chunks; the incomplete last line of a log being written is held back.
@@ -61,6 +149,7 @@ class LogReader:
         with self._open() as stream:
             if on_open is not None:
                 on_open(self.size)
+            self._skip(stream)
             yield from self._chunks(stream)
 
     @contextmanager
@@ -72,68 +161,87 @@ class LogReader:
         if os.fspath(source) == "-":
             yield _maybe_gunzip(sys.stdin.buffer)
             return
-        path = os.fspath(source)
-        if os.path.isdir(path):
-            raise SourceError(f"{path}: is a directory, not a log file.")
-        try:
-            raw = open(path, "rb")  # noqa: SIM115 - closed below, after the gzip reader over it
-        except FileNotFoundError:
-            raise SourceError(f"{path}: no such file.") from None
-        except PermissionError:
-            raise SourceError(f"{path}: permission denied (run as a user who may read it).") from None
-        except OSError as error:
-            raise SourceError(f"{path}: cannot be opened ({error.strerror}).") from None
-        with raw:
+        with _open_path(os.fspath(source)) as (raw, stream):
             self.size = os.fstat(raw.fileno()).st_size
-            yield _maybe_gunzip(raw)
+            yield stream
+
+    def _skip(self, stream: BinaryIO) -> None:
+        """Move to ``start``: a seek in a plain file, reading past it in a gzip stream."""
+        if not self.start:
+            return
+        if isinstance(stream, gzip.GzipFile):
+            left = self.start
+            while left > 0:
+                skipped = stream.read(min(left, self._chunk_size))
+                if not skipped:
+                    break
+                left -= len(skipped)
+        else:
+            stream.seek(self.start)
 
     def _chunks(self, stream: BinaryIO) -> Iterator[Chunk]:
         crlf: bool | None = None
-        line = 1
-        offset = 0
-        pending = b""
+        line, offset = self.start_line, self.start
+        pending: list[bytes] = []  # bytes read since the last cut, none of them holding a boundary
+        previous_ends_line = True
         while True:
+            size = self._chunk_size
+            if self.end is not None:
+                size = min(size, self.end - offset - sum(map(len, pending)))
             try:
-                block = stream.read(self._chunk_size)
+                block = stream.read(size) if size > 0 else b""
             except (OSError, EOFError, zlib.error) as error:
                 raise SourceError(
-                    f"{self.name}: cannot be read past byte {offset + len(pending)} "
+                    f"{self.name}: cannot be read past byte {offset + sum(map(len, pending))} "
                     f"({error}); it may be a damaged gzip file."
                 ) from None
             self.bytes_read = _position(stream, self.bytes_read + len(block))
-            buffer = pending + block if pending else block
-            if crlf is None and b"\n" in buffer:
-                crlf = buffer[: buffer.index(b"\n") + 1].endswith(b"\r\n")
+            if crlf is None and b"\n" in block:
+                first = b"".join([*pending, block[: block.index(b"\n") + 1]])
+                crlf = first.endswith(b"\r\n")
             if not block:
-                end = buffer.rfind(b"\n") + 1
-                self.dropped_tail = buffer[end:]
-                if end:
-                    yield self._chunk(buffer[:end], line, crlf, True, offset + end)
-                else:
-                    yield Chunk("", line, True, offset)
+                buffer = b"".join(pending)
+                yield from self._last_chunk(buffer, line, offset, crlf)
                 return
-            cut = self._last_boundary(buffer)
-            if cut <= 0:
-                pending = buffer
+            cut = self._last_boundary(block, previous_ends_line)
+            previous_ends_line = block.endswith(b"\n")
+            if cut < 0:
+                pending.append(block)
                 continue
-            head, pending = buffer[:cut], buffer[cut:]
-            yield self._chunk(head, line, crlf, False, offset + cut)
-            line += head.count(b"\n")
-            offset += cut
+            head = b"".join([*pending, block[:cut]])
+            pending = [block[cut:]] if cut < len(block) else []
+            if head:
+                yield self._chunk(head, line, crlf, False, offset + len(head))
+                line += head.count(b"\n")
+                offset += len(head)
+
+    def _last_chunk(self, buffer: bytes, line: int, offset: int, crlf: bool | None) -> Iterator[Chunk]:
+        end = buffer.rfind(b"\n") + 1
+        self.dropped_tail = buffer[end:]
+        last_entry = max(self._last_boundary(buffer, True, end), 0)
+        self.complete_offset, self.complete_line = offset + end, line + buffer.count(b"\n", 0, end)
+        self.last_entry_offset = offset + last_entry
+        self.last_entry_line = line + buffer.count(b"\n", 0, last_entry)
+        yield self._chunk(buffer[:end], line, crlf, True, offset + end)
 
     def _chunk(self, data: bytes, line: int, crlf: bool | None, last: bool, end: int) -> Chunk:
         if crlf:
             data = data.replace(b"\r\n", b"\n")
         return Chunk(data.decode("utf-8", "replace"), line, last, end)
 
-    def _last_boundary(self, buffer: bytes) -> int:
-        """Offset of the last header line that starts after a newline in ``buffer``, or 0."""
-        end = len(buffer)
+    def _last_boundary(self, block: bytes, previous_ends_line: bool, end: int | None = None) -> int:
+        """Offset in ``block[:end]`` of the last header line that starts a line, or -1.
+
+        A header at the very start of the block counts when the bytes before it ended a line.
+        """
+        end = len(block) if end is None else end
         while True:
-            newline = buffer.rfind(b"\n[", 0, end)
+            newline = block.rfind(b"\n[", 0, end)
             if newline < 0:
-                return 0
-            if self._header.match(buffer, newline + 1):
+                if previous_ends_line and block[:1] == b"[" and self._header.match(block, 0):
+                    return 0
+                return -1
+            if self._header.match(block, newline + 1):
                 return newline + 1
             end = newline
 

@@ -38,12 +38,18 @@ def test_mine_prints_a_summary(tmp_path):
     assert "clients.add:cp_password" in result.output
     assert "SECRET-" not in result.output
     again = run("mine", str(FIXTURE), catalog=path)
+    assert "Read 0 requests" in again.output
     assert "new this run: 0 methods, 0 arguments" in again.output
 
 
-def test_mining_again_adds_and_fresh_starts_over(catalog_path):
-    """Counts accumulate across runs; --fresh drops what was there."""
+def test_mining_again_reads_only_what_is_new_and_fresh_starts_over(catalog_path, tmp_path):
+    """The same log again adds nothing; another log adds its calls; --fresh drops what was there."""
     run("mine", str(FIXTURE), catalog=catalog_path)
+    again = json.loads(run("show", "clients.add", "--format", "json", catalog=catalog_path).output)
+    assert again["calls"] == 16
+    other_host = tmp_path / "other-host.log"
+    other_host.write_bytes(b"stray first line from another host\n" + FIXTURE.read_bytes())
+    run("mine", str(other_host), catalog=catalog_path)
     doubled = json.loads(run("show", "clients.add", "--format", "json", catalog=catalog_path).output)
     assert doubled["calls"] == 32
     run("mine", "--fresh", str(FIXTURE), catalog=catalog_path)
