@@ -7,7 +7,16 @@ their arguments, explore it, and make JSON-RPC calls checked against it.
     >>> logminer.describe_method(catalog, "clients.add")["params"][0]  # doctest: +SKIP
 """
 
-from ._catalog import Argument, Catalog, Method, Settings, argument_values, bracket_path, merge
+from ._catalog import (
+    Argument,
+    Catalog,
+    Method,
+    Settings,
+    apply_settings,
+    argument_values,
+    bracket_path,
+    merge,
+)
 from ._client import Api, Client, Response
 from ._diff import CatalogDiff, Change, diff_catalogs
 from ._errors import (
@@ -31,7 +40,7 @@ from ._export import EXPORT_FORMATS, export, params_schema, to_jsonschema, to_ma
 from ._files import write_text_atomically
 from ._grammar import RECURSION, PhpObject, parse_print_r
 from ._items import parse_items
-from ._mine import MineResult, mine, mine_into
+from ._mine import MineResult, change_settings, mine, mine_into
 from ._parser import ParseReport, Request, Skipped, method_name, parse, parse_text
 from ._sandbox import Sandbox, start_sandbox
 from ._secrets import DEFAULT_SECRET_WORDS
@@ -78,9 +87,11 @@ __all__ = [
     "UnknownMethod",
     "UsageError",
     "ValidationFailed",
+    "apply_settings",
     "argument_values",
     "bracket_path",
     "catalog_lock",
+    "change_settings",
     "default_catalog_path",
     "describe_method",
     "diff_catalogs",

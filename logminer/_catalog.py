@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -381,6 +381,25 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _from_iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
+
+
+def apply_settings(catalog: Catalog, settings: Settings) -> Catalog:
+    """The catalog under new settings (the input is left untouched).
+
+    Arguments that now look secret lose their examples and values; fewer examples or values keep
+    the same sample a fresh mining would (examples with the smallest CRC-32; values dropped once
+    there are more than allowed). Larger limits apply to what is mined from now on.
+    """
+    updated = replace(Catalog.from_dict(catalog.to_dict()), settings=settings)
+    for method in updated.methods.values():
+        for argument in method.arguments.values():
+            if updated.is_secret(argument.name):
+                argument.secret, argument.examples, argument.values = True, [], None
+                continue
+            argument.examples = sorted(argument.examples, key=_example_order)[: settings.max_examples]
+            if argument.values is not None and len(argument.values) > settings.max_values:
+                argument.values = None
+    return updated
 
 
 def merge(*catalogs: Catalog) -> Catalog:

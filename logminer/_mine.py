@@ -6,15 +6,14 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ._catalog import Catalog, Settings
+from ._catalog import Catalog, Settings, apply_settings
 from ._errors import SourceError
 from ._parser import ParseReport, SourceParser, open_reader
-from ._secrets import DEFAULT_SECRET_WORDS
 from ._sources import FileIdentity, LogReader, Source, file_identity, source_name
 from ._store import catalog_lock, default_catalog_path, load_catalog, save_catalog
 
@@ -235,25 +234,38 @@ def mine_into(
     path = Path(catalog_path) if catalog_path is not None else default_catalog_path()
     with catalog_lock(path):
         catalog = Catalog() if fresh else load_catalog(path, missing_ok=True)
-        extra = tuple(word for word in secret_words if word.lower() not in catalog.settings.secret_words)
-        if extra:
-            catalog = _with_secret_words(catalog, extra)
+        catalog = _with_more_secret_words(catalog, secret_words)
         result = mine(sources, catalog, progress=progress)
         result.catalog_path = save_catalog(catalog, path)
     return result
 
 
-def _with_secret_words(catalog: Catalog, extra: tuple[str, ...]) -> Catalog:
-    """The catalog under more secret words: arguments that now look secret lose their values."""
-    settings = catalog.settings
-    words = tuple(sorted(set(settings.secret_words or DEFAULT_SECRET_WORDS) | {w.lower() for w in extra}))
-    updated = Catalog(
-        methods=catalog.methods,
-        settings=Settings(words, settings.max_examples, settings.max_values, settings.max_arguments),
-        sources=catalog.sources,
-    )
-    for method in updated.methods.values():
-        for argument in method.arguments.values():
-            if not argument.secret and updated.is_secret(argument.name):
-                argument.secret, argument.examples, argument.values = True, [], None
-    return updated
+def _with_more_secret_words(catalog: Catalog, secret_words: Iterable[str]) -> Catalog:
+    extra = {word.strip().lower() for word in secret_words if word.strip()}
+    extra -= set(catalog.settings.secret_words)
+    if not extra:
+        return catalog
+    words = tuple(sorted({*catalog.settings.secret_words, *extra}))
+    return apply_settings(catalog, replace(catalog.settings, secret_words=words))
+
+
+def change_settings(
+    catalog_path: str | os.PathLike | None = None,
+    *,
+    secret_words: Iterable[str] = (),
+    **limits: int,
+) -> Settings:
+    """Change a catalog file's settings and return them: add ``secret_words``; set ``max_examples``,
+    ``max_values`` or ``max_arguments``. What the catalog already holds is brought in line
+    (see ``apply_settings``). With nothing to change, only reads them.
+    """
+    path = Path(catalog_path) if catalog_path is not None else default_catalog_path()
+    with catalog_lock(path):
+        catalog = load_catalog(path)
+        updated = _with_more_secret_words(catalog, secret_words)
+        changes = {name: value for name, value in limits.items() if value is not None}
+        if changes:
+            updated = apply_settings(updated, replace(updated.settings, **changes))
+        if updated is not catalog:
+            save_catalog(updated, path)
+    return updated.settings

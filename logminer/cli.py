@@ -144,24 +144,32 @@ def show(method, catalog_path, fmt) -> None:
 
 
 def _show_row(param: dict, calls: int) -> dict:
+    """One argument as a table row: short cells, values only where they look like a set of choices."""
     presence = "required" if param["required"] else f"{param['seen']}/{calls} ({param['share']:.0%})"
-    examples = "(secret: not kept)" if param["secret"] else ", ".join(map(_quote, param["examples"]))
-    values = param["values"] if param["values"] and len(param["values"]) > 1 else None
+    if param["secret"]:
+        examples = "(secret: not kept)"
+    else:
+        examples = _quote(", ".join(_quote(example, 24) for example in param["examples"]), 64)
+    values = param["values"] or {}
+    # Worth a column when a few values recur: a status, a type, a format.
+    enum_like = 1 < len(values) <= 8 and sum(values.values()) >= 1.5 * len(values)
+    ranked = sorted(values.items(), key=lambda item: (-item[1], item[0]))
     return {
         "name": param["name"],
         "presence": presence,
         "types": param["types"],
         "examples": examples,
-        "values": {_quote(value): count for value, count in values.items()} if values else None,
+        "values": ", ".join(f"{_quote(value, 16)} {count}" for value, count in ranked) if enum_like else "",
         "refers_to": param["refers_to"],
     }
 
 
-def _quote(value: str) -> str:
-    """A value made visible in a table cell: empty as "", newlines as \\n."""
+def _quote(value: str, width: int) -> str:
+    """A value made visible in a table cell: empty as "", newlines as \\n, long ones shortened."""
     if value == "":
         return '""'
-    return value.replace("\r", "\\r").replace("\n", "\\n")
+    shown = value.replace("\r", "\\r").replace("\n", "\\n")
+    return shown if len(shown) <= width else shown[: width - 1] + "…"
 
 
 @main.command()
@@ -175,6 +183,35 @@ def search(text, catalog_path, fmt) -> None:
         click.echo(f"Nothing in the catalog matches {text!r}.")
         return
     click.echo(render_rows(rows, ["method", "argument", "seen", "calls"], fmt))
+
+
+@main.command()
+@catalog_option
+@click.option("--secret", "secret_words", multiple=True, metavar="WORD", help="Add a secret word.")
+@click.option("--max-examples", type=click.IntRange(0, 100), help="Examples kept per argument.")
+@click.option("--max-values", type=click.IntRange(0, 100_000), help="Distinct values listed per argument.")
+@click.option("--max-arguments", type=click.IntRange(1), help="Argument names kept per method.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def settings(catalog_path, secret_words, max_examples, max_values, max_arguments, fmt) -> None:
+    """Show the catalog's settings, or change them.
+
+    Secret words (argument names holding one keep presence and type only), how many examples are
+    kept and how many distinct values are listed per argument, how many argument names per method.
+    Lowering a limit trims what the catalog holds; raising one applies to what is mined next.
+    """
+    current = api.change_settings(
+        catalog_path,
+        secret_words=secret_words,
+        max_examples=max_examples,
+        max_values=max_values,
+        max_arguments=max_arguments,
+    )
+    data = current.to_dict()
+    if fmt == "json":
+        click.echo(to_json(data))
+        return
+    rows = [{"setting": name, "value": value} for name, value in data.items()]
+    click.echo(render_rows(rows, ["setting", "value"], "table"))
 
 
 # check, call, download, sandbox: the validated-call commands live in their own module.

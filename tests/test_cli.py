@@ -145,3 +145,17 @@ def test_no_secret_in_any_output(catalog_path):
         outputs.append(run("search", "pass", "--format", fmt, catalog=catalog_path).output)
     assert all("SECRET-" not in output for output in outputs)
     assert "SECRET-" not in catalog_path.read_text(encoding="utf-8")
+
+
+def test_settings_show_and_change(catalog_path):
+    """`settings`: secret words and limits per catalog; lowering a limit trims what is held."""
+    shown = json.loads(run("settings", "--format", "json", catalog=catalog_path).output)
+    assert shown["max_examples"] == 5 and "password" in shown["secret_words"]
+    changed = run(
+        "settings", "--max-examples", "2", "--secret", "tax", "--format", "json", catalog=catalog_path
+    )
+    assert json.loads(changed.output)["max_examples"] == 2
+    detail = json.loads(run("show", "clients.add", "--format", "json", catalog=catalog_path).output)
+    params = {param["name"]: param for param in detail["params"]}
+    assert all(len(param["examples"]) <= 2 for param in params.values())
+    assert params["tax_id"]["secret"] and params["tax_id"]["examples"] == []
