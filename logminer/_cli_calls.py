@@ -116,7 +116,11 @@ connection_options = [
         help="Verify TLS against these CA certificates.",
     ),
     click.option(
-        "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the billing."
+        "--timeout",
+        type=float,
+        default=30.0,
+        show_default=True,
+        help="Seconds to wait for the billing; a call's whole reply must arrive within them.",
     ),
 ]
 

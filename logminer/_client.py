@@ -16,6 +16,7 @@ import os
 import re
 import ssl
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,8 @@ class Client:
     ``catalog`` (a ``Catalog`` or a path) enables validation: ``validate`` is ``off``, ``warn``
     (log the findings and send) or ``strict`` (raise ``ValidationFailed``, send nothing).
     ``verify`` is True (the system's CAs), False (no check: not advised), a CA bundle path or an
-    ``ssl.SSLContext``. ``max_reply_bytes`` caps a JSON-RPC reply read into memory.
+    ``ssl.SSLContext``. ``max_reply_bytes`` caps a JSON-RPC reply read into memory; ``timeout`` bounds
+    each wait for the billing and the whole reply of a call. Redirects are errors, never followed.
     ``raise_for_code`` makes calls whose ``code`` is false raise ``CallFailed``.
     """
 
@@ -140,6 +142,7 @@ class Client:
         self.validate = check_mode(validate)
         self.raise_for_code = raise_for_code
         self.max_reply_bytes = max_reply_bytes
+        self.timeout = timeout
         self.logins = 0
         self._ids = itertools.count(1)
         self._secret_names = catalog._secret if catalog is not None else SecretNames()
@@ -244,7 +247,7 @@ class Client:
             )
         if reply.get("id") not in (request_id, str(request_id)):
             raise ProtocolError(
-                f"The billing's reply to {method} answers request id {reply.get('id')!r}, "
+                f"The billing's reply to {method} answers request id {_shown_id(reply.get('id'))}, "
                 f"not {request_id}: a proxy or a mixed-up connection?"
             )
         error = reply.get("error")
@@ -266,11 +269,15 @@ class Client:
     def _post(self, url: str, envelope: dict[str, Any]) -> bytes:
         content = json.dumps(envelope, ensure_ascii=False).encode("utf-8")
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        # The whole reply must be in before the timeout: a billing that trickles a byte at a time
+        # never trips httpx's timeouts, which bound each wait, not the sum of them.
+        deadline = time.monotonic() + self.timeout if self.timeout else None
         with (
             self._transport_errors(),
             self._http.stream("POST", url, content=content, headers=headers) as reply,
         ):
-            body = self._read_capped(reply)
+            self._refuse_redirect(reply, url)
+            body = self._read_capped(reply, deadline)
             if reply.status_code != 200:
                 raise HTTPStatusError(
                     f"The billing answered HTTP {reply.status_code} {reply.reason_phrase} at {url}: "
@@ -279,17 +286,48 @@ class Client:
                 )
         return body
 
-    def _read_capped(self, reply: httpx.Response) -> bytes:
+    def _read_capped(self, reply: httpx.Response, deadline: float | None = None) -> bytes:
+        """The reply's body, refused past ``max_reply_bytes`` (announced or read) or past ``deadline``.
+
+        Refusing closes the connection, so the rest of a huge reply is never downloaded.
+        """
+        announced = _int_or_none(reply.headers.get("Content-Length"))
+        if announced is not None and announced > self.max_reply_bytes:
+            raise self._too_large()
         chunks, size = [], 0
         for chunk in reply.iter_bytes():
             size += len(chunk)
             if size > self.max_reply_bytes:
-                raise ProtocolError(
-                    f"The billing's reply is larger than {self.max_reply_bytes} bytes; refused. "
-                    "Use download() for files, or raise max_reply_bytes."
+                raise self._too_large()
+            if deadline is not None and time.monotonic() > deadline:
+                raise Timeout(
+                    f"The billing at {self.base_url} did not finish its reply in time "
+                    f"({self.timeout:g} s timeout; {size} bytes came)."
                 )
             chunks.append(chunk)
         return b"".join(chunks)
+
+    def _too_large(self) -> ProtocolError:
+        return ProtocolError(
+            f"The billing's reply is larger than {self.max_reply_bytes} bytes; refused. "
+            "Use download() for files, or raise max_reply_bytes."
+        )
+
+    def _refuse_redirect(self, reply: httpx.Response, url: str) -> None:
+        """A redirect is an error: following it could carry the credentials to another host."""
+        if not reply.is_redirect:
+            return
+        target = urlsplit(reply.headers.get("Location", ""))
+        # Only scheme, host and path: a query string may hold a session id.
+        shown = self._scrub(
+            _one_line(f"{target.scheme}://{target.netloc}{target.path}" if target.netloc else target.path)
+        )
+        raise HTTPStatusError(
+            f"The billing at {url} redirected to {shown or '(nowhere)'} (HTTP {reply.status_code}); "
+            "logminer does not follow redirects, which could carry the credentials elsewhere. "
+            "If that is the billing, point --host at it.",
+            reply.status_code,
+        )
 
     @contextlib.contextmanager
     def _transport_errors(self) -> Iterator[None]:
@@ -298,9 +336,14 @@ class Client:
         except httpx.TimeoutException:
             raise Timeout(f"The billing at {self.base_url} did not answer in time (timeout).") from None
         except httpx.ConnectError as error:
-            raise ConnectError(
-                f"Cannot connect to the billing at {self.base_url}: {self._scrub(_one_line(str(error)))}"
-            ) from None
+            detail = self._scrub(_one_line(str(error)))
+            if "CERTIFICATE_VERIFY_FAILED" in detail:
+                raise ConnectError(
+                    f"Cannot connect to the billing at {self.base_url}: its TLS certificate is not trusted "
+                    f"({detail}). Give its CA with --ca-bundle FILE (verify=PATH), or use --insecure "
+                    "(verify=False) if you must."
+                ) from None
+            raise ConnectError(f"Cannot connect to the billing at {self.base_url}: {detail}") from None
         except httpx.HTTPError as error:
             raise TransportError(
                 f"The connection to the billing at {self.base_url} failed: "
@@ -334,6 +377,7 @@ class Client:
         url = f"{self.base_url}/admin/{method.replace('.', '/')}"
         log.debug("POST %s (%d form fields)", url, len(form))
         with self._transport_errors(), self._http.stream("POST", url, data=_form_dict(form)) as reply:
+            self._refuse_redirect(reply, url)
             status = reply.headers.get("X-VCS-Status")
             if reply.status_code != 200 or status is not None:
                 body = _head(reply)
@@ -576,6 +620,13 @@ def _head(reply: httpx.Response, limit: int = 2000) -> bytes:
         if len(head) >= limit:
             break
     return head[:limit]
+
+
+def _shown_id(value: object) -> str:
+    """A reply's id for a message: numbers as they are, anything else only by kind (it may be a secret)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return "null" if value is None else f"of another kind ({type(value).__name__})"
 
 
 def _int_or_none(text: str | None) -> int | None:

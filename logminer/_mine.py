@@ -16,6 +16,7 @@ from ._errors import SourceError
 from ._parser import ParseReport, SourceParser, open_reader
 from ._sources import FileIdentity, LogReader, Source, file_identity, source_name
 from ._store import catalog_lock, default_catalog_path, load_catalog, save_catalog
+from ._workers import mine_parallel, splittable
 
 # Called with (source name, bytes read so far, size of the source or None).
 Progress = Callable[[str, int, "int | None"], None]
@@ -81,13 +82,17 @@ def mine(
     catalog: Catalog,
     *,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> MineResult:
     """Add the requests of one or more logs to ``catalog`` (in place) and report what was new.
+
+    With ``jobs`` above 1, a large plain log file is split at entry boundaries and mined in that
+    many processes; the catalog is the same as with one.
 
     A log that cannot be read is listed in ``failures`` and the others are still mined.
     """
     with _fewer_collections():
-        return _mine(_as_list(sources), catalog, progress)
+        return _mine(_as_list(sources), catalog, progress, jobs)
 
 
 @contextmanager
@@ -105,7 +110,7 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None) -> MineResult:
+def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jobs: int) -> MineResult:
     before = {name: set(method.arguments) for name, method in catalog.methods.items()}
     report = ParseReport()
     result = MineResult(report)
@@ -116,19 +121,26 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None) ->
         name = source_name(source)
         try:
             reader, record = _reader(catalog, source)
-            parser = SourceParser(reader, report, _announce(progress, name))
-            for request in parser:
-                if request.method:
-                    catalog.add(request)
-                if progress is not None:
-                    progress(name, report.bytes_read, None)
+            if jobs > 1 and splittable(reader):
+                announce = _announce(progress, name)
+                if announce is not None:
+                    announce(os.path.getsize(reader.name))
+                resume = mine_parallel(reader, catalog, report, jobs, _advance(progress, name))
+            else:
+                parser = SourceParser(reader, report, _announce(progress, name))
+                for request in parser:
+                    if request.method:
+                        catalog.add(request)
+                    if progress is not None:
+                        progress(name, report.bytes_read, None)
+                resume = parser.resume_offset, parser.resume_line
         except SourceError as error:
             result.failures.append(str(error))
             continue
         finally:
             total_bytes += report.bytes_read
         if record is not None:
-            _remember(catalog, record, parser)
+            _remember(catalog, record, resume)
         stats = catalog.sources.setdefault(name, {"requests": 0, "bytes": 0})
         stats["requests"] = stats.get("requests", 0) + report.requests - start_requests
         stats["bytes"] = stats.get("bytes", 0) + report.bytes_read
@@ -189,14 +201,14 @@ def _identity_record(source: Source, identity: FileIdentity, known: dict[str, An
     return record
 
 
-def _remember(catalog: Catalog, record: dict[str, Any], parser: SourceParser) -> None:
+def _remember(catalog: Catalog, record: dict[str, Any], resume: tuple[int, int]) -> None:
     """Store where reading stopped, in place of the older record of the same file.
 
     Records of other files stay, even one that was at the same path: after a rotation it is the
     file now called runtime.log.1, which may still be mined.
     """
     replaced = {record.pop("_replaces"), record["fingerprint"]}
-    record.update(offset=parser.resume_offset, line=parser.resume_line, last_mined=_now())
+    record.update(offset=resume[0], line=resume[1], last_mined=_now())
     kept = [known for known in catalog.files if known["fingerprint"] not in replaced]
     kept.append(record)
     kept.sort(key=lambda known: known.get("last_mined", ""), reverse=True)
@@ -212,6 +224,12 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _advance(progress: Progress | None, name: str) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    return lambda done: progress(name, done, None)
+
+
 def _announce(progress: Progress | None, name: str) -> Callable[[int | None], None] | None:
     if progress is None:
         return None
@@ -225,6 +243,7 @@ def mine_into(
     fresh: bool = False,
     secret_words: Iterable[str] = (),
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> MineResult:
     """Mine logs into the catalog file (default location unless given) and save it atomically.
 
@@ -235,7 +254,7 @@ def mine_into(
     with catalog_lock(path):
         catalog = Catalog() if fresh else load_catalog(path, missing_ok=True)
         catalog = _with_more_secret_words(catalog, secret_words)
-        result = mine(sources, catalog, progress=progress)
+        result = mine(sources, catalog, progress=progress, jobs=jobs)
         result.catalog_path = save_catalog(catalog, path)
     return result
 

@@ -121,7 +121,7 @@ def open_reader(source: Source, *, chunk_size: int = CHUNK_SIZE, **window: int |
 
     ``window`` is passed on to LogReader: ``start``, ``start_line``, ``end``.
     """
-    return LogReader(source, _header_pattern(), chunk_size, **window)  # type: ignore[arg-type]
+    return LogReader(source, header_pattern(), chunk_size, **window)  # type: ignore[arg-type]
 
 
 class SourceParser:
@@ -164,7 +164,7 @@ def parse_text(text: str, report: ParseReport | None = None, name: str = "<text>
 _HEADER_PATTERN: re.Pattern[bytes] | None = None
 
 
-def _header_pattern() -> re.Pattern[bytes]:
+def header_pattern() -> re.Pattern[bytes]:
     """The HEADER terminal of the grammar, compiled for bytes: where chunks may be cut."""
     global _HEADER_PATTERN
     if _HEADER_PATTERN is None:

@@ -222,7 +222,8 @@ class LogReader:
         self.complete_offset, self.complete_line = offset + end, line + buffer.count(b"\n", 0, end)
         self.last_entry_offset = offset + last_entry
         self.last_entry_line = line + buffer.count(b"\n", 0, last_entry)
-        yield self._chunk(buffer[:end], line, crlf, True, offset + end)
+        # A part that stops at an entry boundary (``end``) has nothing cut off at its end.
+        yield self._chunk(buffer[:end], line, crlf, self.end is None, offset + end)
 
     def _chunk(self, data: bytes, line: int, crlf: bool | None, last: bool, end: int) -> Chunk:
         if crlf:

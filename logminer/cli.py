@@ -52,8 +52,16 @@ def main() -> None:
     metavar="WORD",
     help="Also treat argument names with this word as secret (kept in the catalog's settings).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1),
+    default=os.cpu_count() or 1,
+    show_default="the machine's cores",
+    help="Worker processes for a large log file (the catalog is the same with any number).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print no summary.")
-def mine(logs, catalog_path, fresh, secret_words, quiet) -> None:
+def mine(logs, catalog_path, fresh, secret_words, jobs, quiet) -> None:
     """Read runtime logs (plain, .gz, or - for stdin) into the catalog.
 
     With no LOG, reads /opt/jerasoft/vcs-data/log/runtime.log. Counts add to what the catalog
@@ -62,7 +70,9 @@ def mine(logs, catalog_path, fresh, secret_words, quiet) -> None:
     logs = list(logs) or [api.DEFAULT_LOG]
     bars = _ProgressBars() if sys.stderr.isatty() and not quiet else None
     try:
-        outcome = api.mine_into(logs, catalog_path, fresh=fresh, secret_words=secret_words, progress=bars)
+        outcome = api.mine_into(
+            logs, catalog_path, fresh=fresh, secret_words=secret_words, progress=bars, jobs=jobs
+        )
     finally:
         if bars is not None:
             bars.close()
