@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from ._errors import CatalogError
 from ._secrets import DEFAULT_SECRET_WORDS, SecretNames
 from ._types import KNOWN_TYPES as _KNOWN_TYPES
 from ._types import infer_type
@@ -57,11 +58,12 @@ class Settings:
     def from_dict(cls, data: dict[str, Any]) -> Settings:
         """Settings from JSON data; missing keys take their defaults."""
         defaults = cls()
+        words = _list_of(str, data.get("secret_words", list(defaults.secret_words)), "secret_words")
         return cls(
-            secret_words=tuple(data.get("secret_words", defaults.secret_words)),
-            max_examples=int(data.get("max_examples", defaults.max_examples)),
-            max_values=int(data.get("max_values", defaults.max_values)),
-            max_arguments=int(data.get("max_arguments", defaults.max_arguments)),
+            secret_words=tuple(words),
+            max_examples=_count(data.get("max_examples", defaults.max_examples), "max_examples"),
+            max_values=_count(data.get("max_values", defaults.max_values), "max_values"),
+            max_arguments=_count(data.get("max_arguments", defaults.max_arguments), "max_arguments"),
         )
 
 
@@ -92,14 +94,18 @@ class Argument:
 
     @classmethod
     def from_dict(cls, name: str, data: dict[str, Any]) -> Argument:
-        """An argument from JSON data."""
-        secret = bool(data.get("secret", False))
+        """An argument from JSON data; ValueError names what is wrong with it."""
+        secret = data.get("secret", False)
+        if not isinstance(secret, bool):
+            raise ValueError(f"argument {name!r}: secret is not true or false")
+        values = None if secret else data.get("values", {})
+        examples = [] if secret else data.get("examples", [])
         return cls(
             name=name,
-            seen=int(data["seen"]),
-            types=dict(data.get("types", {})),
-            examples=[] if secret else list(data.get("examples", [])),
-            values=None if secret else data.get("values", {}),
+            seen=_count(data.get("seen"), f"argument {name!r}: seen"),
+            types=_counts(data.get("types", {}), f"argument {name!r}: types"),
+            examples=_list_of(str, examples, f"argument {name!r}: examples"),
+            values=None if values is None else _counts(values, f"argument {name!r}: values"),
             secret=secret,
         )
 
@@ -113,9 +119,23 @@ class Method:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     components: dict[str, int] = field(default_factory=dict)
-    arguments: dict[str, Argument] = field(default_factory=dict)
     # Distinct argument names not kept because the method already had max_arguments of them.
     dropped_arguments: int = 0
+    # Arguments as read from a catalog file, made into Argument objects on first use, so that a
+    # command that looks at one method of thousands loads fast.
+    _raw_arguments: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    _arguments: dict[str, Argument] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def arguments(self) -> dict[str, Argument]:
+        """The arguments by bracket path (CatalogError when the catalog file had them damaged)."""
+        if self._arguments is None:
+            try:
+                self._arguments = _arguments_from(self._raw_arguments or {})
+            except (ValueError, TypeError, AttributeError) as error:
+                raise CatalogError(f"the catalog's entry for {self.name} is damaged ({error}).") from None
+            self._raw_arguments = None
+        return self._arguments
 
     @property
     def module(self) -> str:
@@ -128,32 +148,86 @@ class Method:
 
     def to_dict(self) -> dict[str, Any]:
         """The method as JSON data (its name is the key it is stored under)."""
+        if self._arguments is None and self._raw_arguments is not None:
+            arguments = self._raw_arguments  # never looked at: written back as it was read
+        else:
+            arguments = {name: argument.to_dict() for name, argument in self.arguments.items()}
         data: dict[str, Any] = {
             "calls": self.calls,
             "first_seen": _iso(self.first_seen),
             "last_seen": _iso(self.last_seen),
             "components": self.components,
-            "arguments": {name: argument.to_dict() for name, argument in self.arguments.items()},
+            "arguments": arguments,
         }
         if self.dropped_arguments:
             data["dropped_arguments"] = self.dropped_arguments
         return data
 
     @classmethod
-    def from_dict(cls, name: str, data: dict[str, Any]) -> Method:
-        """A method from JSON data."""
-        return cls(
+    def from_dict(cls, name: str, data: dict[str, Any], *, lazy: bool = False) -> Method:
+        """A method from JSON data; ValueError names what is wrong with it.
+
+        ``lazy`` leaves the arguments unread until they are first used.
+        """
+        if not isinstance(data, dict):
+            raise ValueError(f"method {name!r} is not an object")
+        arguments = data.get("arguments", {})
+        if not isinstance(arguments, dict):
+            raise ValueError(f"method {name!r}: arguments is not an object")
+        method = cls(
             name=name,
-            calls=int(data["calls"]),
+            calls=_count(data.get("calls"), f"method {name!r}: calls"),
             first_seen=_from_iso(data.get("first_seen")),
             last_seen=_from_iso(data.get("last_seen")),
-            components=dict(data.get("components", {})),
-            arguments={
-                arg_name: Argument.from_dict(arg_name, arg)
-                for arg_name, arg in data.get("arguments", {}).items()
-            },
-            dropped_arguments=int(data.get("dropped_arguments", 0)),
+            components=_counts(data.get("components", {}), f"method {name!r}: components"),
+            dropped_arguments=_count(data.get("dropped_arguments", 0), f"method {name!r}: dropped_arguments"),
         )
+        if lazy:
+            method._raw_arguments = arguments
+        else:
+            method._arguments = _arguments_from(arguments)
+        return method
+
+
+def _arguments_from(raw: dict[str, Any]) -> dict[str, Argument]:
+    arguments = {}
+    for name, data in raw.items():
+        if not isinstance(data, dict):
+            raise ValueError(f"argument {name!r} is not an object")
+        arguments[name] = Argument.from_dict(name, data)
+    return arguments
+
+
+def _count(value: Any, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{what} is not a whole number")
+    return value
+
+
+def _counts(value: Any, what: str) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} is not an object of counts")
+    for count in value.values():
+        _count(count, what)
+    return dict(value)
+
+
+def _list_of(kind: type, value: Any, what: str) -> list:
+    if not isinstance(value, list) or not all(isinstance(item, kind) for item in value):
+        raise ValueError(f"{what} is not a list of {kind.__name__}")
+    return list(value)
+
+
+_FILE_FIELDS = {"fingerprint": str, "fingerprint_length": int, "offset": int, "line": int}
+
+
+def _file_record(record: Any) -> dict[str, Any]:
+    if not isinstance(record, dict):
+        raise ValueError("a file record is not an object")
+    for key, kind in _FILE_FIELDS.items():
+        if not isinstance(record.get(key), kind) or isinstance(record.get(key), bool):
+            raise ValueError(f"a file record's {key} is missing or not a {kind.__name__}")
+    return dict(record)
 
 
 @dataclass
@@ -282,13 +356,23 @@ class Catalog:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Catalog:
-        """A catalog from its JSON document (checked for format and version by the store)."""
+    def from_dict(cls, data: dict[str, Any], *, lazy: bool = False) -> Catalog:
+        """A catalog from its JSON document (format and version are checked by the store).
+
+        Every part is checked; ValueError names what is wrong. ``lazy`` leaves each method's
+        arguments unread (and unchecked) until first used, for commands that read one method.
+        """
+        methods, sources, files = data.get("methods"), data.get("sources", {}), data.get("files", [])
+        settings = data.get("settings", {})
+        if not isinstance(methods, dict) or not isinstance(sources, dict) or not isinstance(settings, dict):
+            raise ValueError("methods, sources and settings must be objects")
+        if not isinstance(files, list) or not all(isinstance(source, dict) for source in sources.values()):
+            raise ValueError("files must be a list and each source an object")
         return cls(
-            methods={name: Method.from_dict(name, method) for name, method in data["methods"].items()},
-            settings=Settings.from_dict(data.get("settings", {})),
-            sources=dict(data.get("sources", {})),
-            files=list(data.get("files", [])),
+            methods={name: Method.from_dict(name, method, lazy=lazy) for name, method in methods.items()},
+            settings=Settings.from_dict(settings),
+            sources={name: dict(source) for name, source in sources.items()},
+            files=[_file_record(record) for record in files],
         )
 
 
@@ -379,8 +463,12 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _from_iso(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+def _from_iso(text: Any) -> datetime | None:
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise ValueError("a time is not text")
+    return datetime.fromisoformat(text)
 
 
 def apply_settings(catalog: Catalog, settings: Settings) -> Catalog:

@@ -566,22 +566,36 @@ def _form_dict(fields: list[tuple[str, str]]) -> dict[str, str]:
     return dict(fields)
 
 
-def _mask_tree(node: Any, secret: SecretNames, name: str = "") -> Any:
-    if isinstance(node, dict):
-        masked = {}
-        for key, value in node.items():
-            credential = (name in ("", "params") and key == "SID") or (name == "auth" and key == "password")
-            secret_leaf = (
-                key not in TRANSPORT_KEYS and secret(str(key)) and not isinstance(value, (dict, list))
-            )
-            if credential or secret_leaf:
-                masked[key] = MASK
-            else:
-                masked[key] = _mask_tree(value, secret, str(key))
-        return masked
-    if isinstance(node, list):
-        return [_mask_tree(value, secret, name) for value in node]
-    return node
+def _mask_tree(envelope: dict[str, Any], secret: SecretNames) -> dict[str, Any]:
+    """The envelope with ``SID``, ``auth[password]`` and every argument whose bracket path looks secret
+    masked: the same paths the catalog keeps no value of (``private[value]`` as well as ``x[0][pin]``)."""
+    masked: dict[str, Any] = {}
+    for key, value in envelope.items():
+        if key == "SID":
+            masked[key] = MASK
+        elif key == "params" and isinstance(value, dict):
+            masked[key] = {name: _mask_argument(str(name), item, secret) for name, item in value.items()}
+        else:
+            masked[key] = value
+    return masked
+
+
+def _mask_argument(path: str, value: Any, secret: SecretNames) -> Any:
+    if path in ("SID", "auth[password]") or (path not in TRANSPORT_KEYS and secret(path)):
+        return _all_masked(value)
+    if isinstance(value, dict):
+        return {key: _mask_argument(f"{path}[{key}]", item, secret) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mask_argument(f"{path}[]", item, secret) for item in value]
+    return value
+
+
+def _all_masked(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _all_masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_all_masked(item) for item in value]
+    return MASK
 
 
 def _target(dest: str | os.PathLike | None, disposition: str | None, method: str) -> Path:

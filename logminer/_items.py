@@ -14,10 +14,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from ._errors import UsageError
+from ._secrets import SecretNames
 
 # A key path: a head, then any number of [segment]s.
 _PATH = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)\Z")
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+# Errors quote an item, but never the value of a secret-looking name (password=..., api_key:=...).
+_SECRET_NAMES = SecretNames()
+MASK = "********"
 
 
 def parse_items(items: Iterable[str], params: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -42,14 +46,15 @@ def parse_items(items: Iterable[str], params: dict[str, Any] | None = None) -> d
             if last:
                 if segment in node:
                     raise UsageError(
-                        f"Request item {item!r}: {key!r} is given twice; use {head}[]=VALUE for a list."
+                        f"Request item {_quoted(item)}: {key!r} is given twice; "
+                        f"use {head}[]=VALUE for a list."
                     )
                 node[segment] = json.loads(value) if raw else value
             else:
                 child = node.setdefault(segment, {})
                 if not isinstance(child, dict):
                     raise UsageError(
-                        f"Request item {item!r}: {_shown(path[: depth + 1])} already has a value, "
+                        f"Request item {_quoted(item)}: {_shown(path[: depth + 1])} already has a value, "
                         "so it cannot also hold nested keys."
                     )
                 node = child
@@ -73,13 +78,14 @@ def _split(item: str) -> tuple[str, bool, str]:
                 try:
                     json.loads(value)
                 except ValueError as error:
+                    shown = "the value" if _secret(key) else repr(value)
                     raise UsageError(
-                        f"Request item {item!r}: {value!r} is not valid JSON ({error.args[0]}); "
+                        f"Request item {_quoted(item)}: {shown} is not valid JSON ({error.args[0]}); "
                         f"for a plain string use {key}=VALUE."
                     ) from None
             return key, raw, value
     raise UsageError(
-        f"Request item {item!r} is not NAME=VALUE (a string) or NAME:=JSON (raw JSON), "
+        f"Request item {_quoted(item)} is not NAME=VALUE (a string) or NAME:=JSON (raw JSON), "
         "e.g. id_clients=11, auth[login]=admin, cp_modules[]=c_info."
     )
 
@@ -88,7 +94,7 @@ def _path(key: str, item: str) -> tuple[str, list[str]]:
     match = _PATH.match(key)
     if not match:
         raise UsageError(
-            f"Request item {item!r}: {key!r} is not a name with optional [key] parts, "
+            f"Request item {_quoted(item)}: {key!r} is not a name with optional [key] parts, "
             "e.g. fields[0][id] or cp_modules[]."
         )
     return match.group(1), _SEGMENT.findall(match.group(2))
@@ -130,3 +136,15 @@ def _listed(value: Any) -> Any:
 def _shown(path: list[Any]) -> str:
     head, *rest = path
     return str(head) + "".join(f"[{segment}]" for segment in rest)
+
+
+def _secret(name: str) -> bool:
+    return _SECRET_NAMES(name.rstrip(":")) or name.split("[", 1)[0] in ("SID", "auth")
+
+
+def _quoted(item: str) -> str:
+    """The item for an error message, its value masked when its name looks secret."""
+    name, equals, _ = item.partition("=")
+    if equals and _secret(name):
+        return repr(f"{name}={MASK}")
+    return repr(item)

@@ -25,8 +25,15 @@ def default_catalog_path() -> Path:
     return Path(data_home) / "logminer" / "catalog.json"
 
 
-def load_catalog(path: str | os.PathLike | None = None, *, missing_ok: bool = False) -> Catalog:
-    """Read a catalog file. A missing file is an error unless ``missing_ok`` (then: empty catalog)."""
+def load_catalog(
+    path: str | os.PathLike | None = None, *, missing_ok: bool = False, lazy: bool = False
+) -> Catalog:
+    """Read a catalog file. A missing file is an error unless ``missing_ok`` (then: empty catalog).
+
+    Everything is checked, and a damaged catalog is a CatalogError. ``lazy`` (for commands that
+    only read a method or two) leaves each method's arguments unread until first used; damage in
+    them is then a CatalogError at that moment.
+    """
     path = Path(path) if path is not None else default_catalog_path()
     try:
         raw = path.read_bytes()
@@ -48,10 +55,10 @@ def load_catalog(path: str | os.PathLike | None = None, *, missing_ok: bool = Fa
             f"{path}: is not a readable catalog (broken JSON at line {getattr(error, 'lineno', '?')}); "
             "it was left as it is. Mine into a new file with --catalog, or delete it to start over."
         ) from None
-    return _from_document(data, path)
+    return _from_document(data, path, lazy)
 
 
-def _from_document(data: object, path: Path) -> Catalog:
+def _from_document(data: object, path: Path, lazy: bool) -> Catalog:
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise CatalogError(f"{path}: is a JSON file, but not a logminer catalog; it was left as it is.")
     version = data.get("schema_version")
@@ -61,9 +68,9 @@ def _from_document(data: object, path: Path) -> Catalog:
             f"{SCHEMA_VERSION}); upgrade logminer. The file was left as it is."
         )
     try:
-        return Catalog.from_dict(data)
+        return Catalog.from_dict(data, lazy=lazy)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise CatalogError(f"{path}: catalog content is damaged ({error!r}); it was left as it is.") from None
+        raise CatalogError(f"{path}: catalog content is damaged ({error}); it was left as it is.") from None
 
 
 def save_catalog(catalog: Catalog, path: str | os.PathLike | None = None) -> Path:

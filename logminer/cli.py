@@ -116,7 +116,7 @@ class _ProgressBars:
 @format_option
 def methods(pattern, catalog_path, fmt) -> None:
     """List the methods (matching PATTERN: a substring, or a glob like 'clients.*')."""
-    rows = api.list_methods(api.load_catalog(catalog_path), pattern)
+    rows = api.list_methods(api.load_catalog(catalog_path, lazy=True), pattern)
     if fmt == "table":
         headers = ["method", "calls", "arguments", "required", "last seen"]
         columns = ["method", "calls", "arguments", "required", "last_seen"]
@@ -131,7 +131,7 @@ def methods(pattern, catalog_path, fmt) -> None:
 @format_option
 def show(method, catalog_path, fmt) -> None:
     """Show what METHOD takes: each argument, required or how often, types, examples, values."""
-    detail = api.describe_method(api.load_catalog(catalog_path), method)
+    detail = api.describe_method(api.load_catalog(catalog_path, lazy=True), method)
     if fmt == "json":
         click.echo(to_json(detail))
         return
@@ -188,7 +188,7 @@ def _quote(value: str, width: int) -> str:
 @format_option
 def search(text, catalog_path, fmt) -> None:
     """Find methods and arguments whose names match TEXT (which methods take id_currencies?)."""
-    rows = api.search(api.load_catalog(catalog_path), text)
+    rows = api.search(api.load_catalog(catalog_path, lazy=True), text)
     if fmt == "table" and not rows:
         click.echo(f"Nothing in the catalog matches {text!r}.")
         return
