@@ -11,28 +11,13 @@ import sys
 import click
 
 from ._catalog import merge as merge_catalogs
+from ._cli_options import catalog_option, format_option
 from ._diff import DEFAULT_CONFIDENCE, diff_catalogs
 from ._export import EXPORT_FORMATS, export
 from ._files import write_text_atomically
 from ._output import render_rows, to_json
 from ._store import load_catalog, save_catalog
 
-catalog_option = click.option(
-    "--catalog",
-    "catalog_path",
-    type=click.Path(dir_okay=False),
-    envvar="LOGMINER_CATALOG",
-    show_envvar=True,
-    help="Catalog file (default: ~/.local/share/logminer/catalog.json).",
-)
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
 catalog_file = click.Path(exists=True, dir_okay=False)
 
 
@@ -55,7 +40,7 @@ def merge(catalogs, output) -> None:
 @click.command()
 @click.argument("old", type=catalog_file)
 @click.argument("new", type=catalog_file)
-@format_option
+@format_option(("table", "json"))
 @click.option(
     "--confidence",
     type=click.FloatRange(0, 1),

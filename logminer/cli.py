@@ -9,19 +9,8 @@ import click
 
 import logminer as api
 
-from ._output import FORMATS, render_rows, to_json
-
-catalog_option = click.option(
-    "--catalog",
-    "catalog_path",
-    type=click.Path(dir_okay=False),
-    envvar="LOGMINER_CATALOG",
-    show_envvar=True,
-    help="Catalog file (default: ~/.local/share/logminer/catalog.json).",
-)
-format_option = click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
-)
+from ._cli_options import catalog_option, format_option
+from ._output import render_rows, to_json
 
 
 class _Group(click.Group):
@@ -113,7 +102,7 @@ class _ProgressBars:
 @main.command()
 @click.argument("pattern", required=False)
 @catalog_option
-@format_option
+@format_option()
 def methods(pattern, catalog_path, fmt) -> None:
     """List the methods (matching PATTERN: a substring, or a glob like 'clients.*')."""
     rows = api.list_methods(api.load_catalog(catalog_path, lazy=True), pattern)
@@ -128,7 +117,7 @@ def methods(pattern, catalog_path, fmt) -> None:
 @main.command()
 @click.argument("method")
 @catalog_option
-@format_option
+@format_option()
 def show(method, catalog_path, fmt) -> None:
     """Show what METHOD takes: each argument, required or how often, types, examples, values."""
     detail = api.describe_method(api.load_catalog(catalog_path, lazy=True), method)
@@ -185,7 +174,7 @@ def _quote(value: str, width: int) -> str:
 @main.command()
 @click.argument("text")
 @catalog_option
-@format_option
+@format_option()
 def search(text, catalog_path, fmt) -> None:
     """Find methods and arguments whose names match TEXT (which methods take id_currencies?)."""
     rows = api.search(api.load_catalog(catalog_path, lazy=True), text)
