@@ -80,6 +80,10 @@ def _segments(path: str) -> tuple[str, list[str]]:
     return head, ["[]" if part == "" else part for part in rest[:-1].split("][")]
 
 
+# How deep a schema for bracket paths goes; deeper levels are left undescribed.
+MAX_SCHEMA_DEPTH = 64
+
+
 class _Node:
     """One level of a bracket-path tree: the argument ending here, named children, integer-keyed items."""
 
@@ -99,22 +103,29 @@ class _Node:
         node.argument = argument
 
     def arguments(self) -> list[Argument]:
-        found = [self.argument] if self.argument is not None else []
-        for child in self.properties.values():
-            found.extend(child.arguments())
-        if self.items is not None:
-            found.extend(self.items.arguments())
+        found, stack = [], [self]
+        while stack:  # iterative: a hostile log may nest thousands of levels
+            node = stack.pop()
+            if node.argument is not None:
+                found.append(node.argument)
+            if node.items is not None:
+                stack.append(node.items)
+            stack.extend(reversed(node.properties.values()))
         return found
 
-    def schema(self) -> dict[str, Any]:
+    def schema(self, depth: int = 0) -> dict[str, Any]:
+        if depth >= MAX_SCHEMA_DEPTH:
+            # Deeper than any real form: described as anything, and said so (also keeps the
+            # document within what JSON tools, and Python's own recursion limit, take).
+            return {"description": f"nested deeper than {MAX_SCHEMA_DEPTH} levels: not described"}
         choices = []
         if self.argument is not None:
             choices.append(_leaf_schema(self.argument))
         if self.properties:
-            properties = {key: child.schema() for key, child in self.properties.items()}
+            properties = {key: child.schema(depth + 1) for key, child in self.properties.items()}
             choices.append({"type": "object", "properties": properties})
         if self.items is not None:
-            items = self.items.schema()
+            items = self.items.schema(depth + 1)
             # ``items`` constrains an array, the rest an object: PHP sends an array with gaps in its
             # integer keys as a JSON object.
             choices.append(

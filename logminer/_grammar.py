@@ -176,12 +176,12 @@ def _items(run: str, last_value: str | None = None) -> list[tuple[str, object]]:
 _TOP_ELEMENT = re.compile(r"^    \[(.*?)\] => (.*)\n((?:(?!    \[.*?\] => |\)\n).*\n)*)", re.MULTILINE)
 
 
-def _flat_dump(flat: str) -> dict | list:
-    """The value of a FLAT_DUMP token, whose shape the terminal guarantees: top-level keys at
-    column 4, each value one or more lines, or an `Array` whose block stands 8 columns deeper.
+def _flat_dump(text: str, start: int = 0, end: int | None = None) -> dict | list:
+    """The value of the FLAT_DUMP in ``text[start:end]``, whose shape the terminal guarantees: keys
+    at column 4, each value one or more lines, or an `Array` whose block stands 8 columns deeper.
     """
     pairs: list[tuple[str, object]] = []
-    for key, value, rest in _TOP_ELEMENT.findall(flat):
+    for key, value, rest in _TOP_ELEMENT.findall(text, start, len(text) if end is None else end):
         if rest:
             if value == "Array" and rest.startswith("        (\n"):
                 value = _flat_block(rest.split("\n"), 0, 8)[0]
@@ -318,7 +318,7 @@ class _Builder(Transformer):
         starts.append(len(run))
         for start, end in itertools.pairwise(starts):
             dump_start = run.index("\n", start) + 1
-            on_request(run[start:dump_start], line, _flat_dump(run[dump_start:end]))
+            on_request(run[start:dump_start], line, _flat_dump(run, dump_start, end))
             line += run.count("\n", start, end)
 
     def entry(self, children: list) -> None:

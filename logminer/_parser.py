@@ -196,9 +196,15 @@ class _Collector:
 
     def _request(self, header: str, line: int, params: dict | list) -> None:
         stamp, component, number, path = split_request_header(header)
+        try:
+            time = parse_timestamp(stamp)
+        except (KeyError, ValueError):  # the grammar's digits, but no clock shows them (day 99)
+            here = self._lines.original(self._line_offset + line)
+            self.report.skip(Skipped(self.name, here, "impossible time in the REQUEST header"))
+            return
         self.requests.append(
             Request(
-                parse_timestamp(stamp),
+                time,
                 component,
                 number,
                 path,
@@ -259,7 +265,12 @@ class _Collector:
             lines.extend(run_lines)
             line += run_lines
             position = end
-        joined = "".join(text[start:end] for start, end in runs)
+        if len(runs) == 1 and runs[0] == (0, len(text)):
+            joined = text  # requests only: no copy (a huge entry is not copied again)
+        else:
+            joined = "".join(text[start:end] for start, end in runs)
+        if "\r\n" in joined:
+            joined = _crlf_entries_to_lf(joined)
         return joined, bool(runs) and position == len(text)
 
     def _recover(self, error: UnexpectedInput, entry: Token | None, text: str, cut_off: bool) -> int:
@@ -279,6 +290,20 @@ class _Collector:
         if entry is not None and header <= entry.start_pos:
             header = shared_parser().next_header(text, entry.start_pos + 1)
         return header if header >= 0 else len(text)
+
+
+def _crlf_entries_to_lf(text: str) -> str:
+    """Requests written with CRLF inside a log of LF lines (a CRLF log is converted whole when read):
+    an entry whose header line ends with CRLF has its CRLF turned into LF; others keep their CRs,
+    which then belong to values (a browser's textarea sends CRLF)."""
+    starts = [match.start() for match in shared_parser().request_lines(text)]
+    ends = [*starts[1:], len(text)]
+    pieces, position = [], 0
+    for start, end in zip(starts, ends, strict=True):
+        if text.startswith("\r\n", text.index("\n", start) - 1):
+            pieces += [text[position:start], text[start:end].replace("\r\n", "\n")]
+            position = end
+    return "".join([*pieces, text[position:]]) if pieces else text
 
 
 class _LineMap:

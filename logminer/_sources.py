@@ -23,6 +23,7 @@ from ._errors import SourceError
 DEFAULT_LOG = "/opt/jerasoft/vcs-data/log/runtime.log"
 CHUNK_SIZE = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
 
 Source = Union[str, os.PathLike, BinaryIO]  # noqa: UP007 - a runtime alias, Python 3.10 needs Union
 
@@ -196,26 +197,33 @@ class LogReader:
                     f"({error}); it may be a damaged gzip file."
                 ) from None
             self.bytes_read = _position(stream, self.bytes_read + len(block))
+            if offset == 0 and not pending and block.startswith(_BOM):
+                block, offset = block[len(_BOM) :], len(_BOM)  # a UTF-8 byte order mark is no text
             if crlf is None and b"\n" in block:
                 first = b"".join([*pending, block[: block.index(b"\n") + 1]])
                 crlf = first.endswith(b"\r\n")
             if not block:
-                buffer = b"".join(pending)
-                yield from self._last_chunk(buffer, line, offset, crlf)
+                yield self._last_chunk(pending, line, offset, crlf)
                 return
             cut = self._last_boundary(block, previous_ends_line)
             previous_ends_line = block.endswith(b"\n")
             if cut < 0:
                 pending.append(block)
                 continue
-            head = b"".join([*pending, block[:cut]])
+            # Joined from views: a huge entry is copied once here, not once more for a slice.
+            head = b"".join([*pending, memoryview(block)[:cut]])
             pending = [block[cut:]] if cut < len(block) else []
             if head:
-                yield self._chunk(head, line, crlf, False, offset + len(head))
-                line += head.count(b"\n")
-                offset += len(head)
+                lines, size = head.count(b"\n"), len(head)
+                chunk = self._chunk(head, line, crlf, False, offset + size)
+                del head  # only the text stays while the chunk is parsed
+                yield chunk
+                line += lines
+                offset += size
 
-    def _last_chunk(self, buffer: bytes, line: int, offset: int, crlf: bool | None) -> Iterator[Chunk]:
+    def _last_chunk(self, pending: list[bytes], line: int, offset: int, crlf: bool | None) -> Chunk:
+        buffer = b"".join(pending)
+        pending.clear()
         end = buffer.rfind(b"\n") + 1
         self.dropped_tail = buffer[end:]
         last_entry = max(self._last_boundary(buffer, True, end), 0)
@@ -223,12 +231,12 @@ class LogReader:
         self.last_entry_offset = offset + last_entry
         self.last_entry_line = line + buffer.count(b"\n", 0, last_entry)
         # A part that stops at an entry boundary (``end``) has nothing cut off at its end.
-        yield self._chunk(buffer[:end], line, crlf, self.end is None, offset + end)
+        return self._chunk(memoryview(buffer)[:end], line, crlf, self.end is None, offset + end)
 
-    def _chunk(self, data: bytes, line: int, crlf: bool | None, last: bool, end: int) -> Chunk:
+    def _chunk(self, data: bytes | memoryview, line: int, crlf: bool | None, last: bool, end: int) -> Chunk:
         if crlf:
-            data = data.replace(b"\r\n", b"\n")
-        return Chunk(data.decode("utf-8", "replace"), line, last, end)
+            data = bytes(data).replace(b"\r\n", b"\n")
+        return Chunk(str(data, "utf-8", "replace"), line, last, end)
 
     def _last_boundary(self, block: bytes, previous_ends_line: bool, end: int | None = None) -> int:
         """Offset in ``block[:end]`` of the last header line that starts a line, or -1.
