@@ -2,8 +2,7 @@
 
 Each is a thin wrapper over the Python API (``validate``, ``Client``, ``parse_items``, ``Sandbox``).
 The lead registers them on the ``logminer`` group, whose error handling turns every
-``logminer.Error`` into a one-line message. Options are defined here, not imported from ``cli``,
-so that this module can be imported on its own without an import cycle.
+``logminer.Error`` into a one-line message. Shared options come from ``_cli_options``.
 """
 
 from __future__ import annotations
@@ -11,41 +10,26 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.shell_completion import CompletionItem
 
 from ._catalog import Catalog
-from ._client import Client
+from ._cli_options import catalog_option, format_option
 from ._errors import CatalogError, Error, UsageError
 from ._items import parse_items
 from ._output import render_rows, to_json
-from ._sandbox import Sandbox
 from ._store import default_catalog_path, load_catalog
 from ._validate import Finding, enforce, validate
 
-catalog_option = click.option(
-    "--catalog",
-    "catalog_path",
-    type=click.Path(dir_okay=False),
-    envvar="LOGMINER_CATALOG",
-    show_envvar=True,
-    help="Catalog file (default: ~/.local/share/logminer/catalog.json).",
-)
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+if TYPE_CHECKING:
+    from ._client import Client
 
 
 def _completion_catalog(ctx: click.Context) -> Catalog | None:
     try:
-        return load_catalog(ctx.params.get("catalog_path"))
+        return load_catalog(ctx.params.get("catalog_path"), lazy=True)
     except Error:
         return None
 
@@ -162,6 +146,8 @@ def _client(options: dict[str, Any], *, prompt: bool = True) -> Client:
         verify = False
     elif options["ca_bundle"]:
         verify = options["ca_bundle"]
+    from ._client import Client  # httpx is loaded only by the commands that send
+
     return Client(
         host,
         options["login"],
@@ -207,7 +193,7 @@ def _connection(kwargs: dict[str, Any]) -> dict[str, Any]:
 @params_option
 @catalog_option
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
-@format_option
+@format_option(("table", "json"))
 def check(method, items, params_file, catalog_path, strict, fmt) -> None:
     """Check a call of METHOD with ARGs against the catalog; nothing is sent.
 
@@ -215,7 +201,7 @@ def check(method, items, params_file, catalog_path, strict, fmt) -> None:
     cp_modules[]=a (appends), fields[0][id]=5. Exit status 1 on errors (an unknown method or
     argument), and with --strict on warnings too; 0 when the call looks like what the log showed.
     """
-    findings = validate(load_catalog(catalog_path), method, _params(params_file, items))
+    findings = validate(load_catalog(catalog_path, lazy=True), method, _params(params_file, items))
     if fmt == "json":
         click.echo(to_json([finding.to_dict() for finding in findings]))
     elif findings:
@@ -238,7 +224,7 @@ def check(method, items, params_file, catalog_path, strict, fmt) -> None:
 @click.option(
     "--dry-run", is_flag=True, help="Print the JSON-RPC request (credentials masked); send nothing."
 )
-@format_option
+@format_option(("table", "json"))
 def call(method, items, params_file, catalog_path, mode, strict, dry_run, fmt, **kwargs) -> None:
     """Validate a call of METHOD with ARGs, send it, and print what it returns.
 
@@ -344,6 +330,8 @@ def sandbox(catalog_path, port, login, password, download_size) -> None:
     if not catalog.methods:
         raise CatalogError("The catalog has no methods; mine a runtime log into it first.")
     try:
+        from ._sandbox import Sandbox
+
         server = Sandbox(catalog, login=login, password=password, port=port, download_size=download_size)
     except OSError as error:
         raise UsageError(
