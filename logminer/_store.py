@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -147,7 +148,21 @@ def catalog_lock(path: str | os.PathLike | None = None, *, wait: bool = True) ->
             raise CatalogError(
                 f"{path}: another logminer is mining into this catalog; try again when it is done."
             ) from None
+        _remove_stale_temporaries(path)
         try:
             yield
         finally:
             fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+# A temporary file this old is left from a writer that was killed, not one still writing.
+_STALE_SECONDS = 600
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Delete temporary files of ``path`` left by writers that were killed mid-save."""
+    now = time.time()
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > _STALE_SECONDS:
+                leftover.unlink()

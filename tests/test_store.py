@@ -74,3 +74,16 @@ def test_a_second_miner_fails_clearly_when_told_not_to_wait(tmp_path):
         logminer.catalog_lock(path, wait=False),
     ):
         pass
+
+
+def test_temporaries_left_by_a_killed_writer_are_cleaned_up(tmp_path):
+    """A writer killed mid-save leaves its temporary file; the next locked run removes it once stale."""
+    path = tmp_path / "c.json"
+    stale, fresh = tmp_path / ".c.json.abc.tmp", tmp_path / ".c.json.def.tmp"
+    stale.write_text("half a catalog")
+    fresh.write_text("being written right now")
+    old = stale.stat().st_mtime - 3600
+    os.utime(stale, (old, old))
+    with logminer.catalog_lock(path):
+        pass
+    assert not stale.exists() and fresh.exists()
