@@ -322,7 +322,7 @@ class _Builder(Transformer):
             line += run.count("\n", start, end)
 
     def entry(self, children: list) -> None:
-        self._owner.on_entry(children[0])
+        """Other entries are counted before parsing (see _parser); here they are only recognised."""
 
     def dump(self, children: list) -> dict | list:
         if len(children) == 1:
@@ -357,7 +357,7 @@ def _ignore(*args: object) -> None:
 
 
 class RuntimeLogParser:
-    """One Lark LALR parser of the grammar; finished entries go to ``on_request``/``on_entry``.
+    """One Lark LALR parser of the grammar; each finished REQUEST entry goes to ``on_request``.
 
     Building it compiles the grammar, so build one and reuse it. Not thread-safe: the postlexer
     remembers where the current entry started, so that a parse error can be pinned to its entry.
@@ -366,7 +366,6 @@ class RuntimeLogParser:
     def __init__(self) -> None:
         # Called with a REQUEST header line, its line number in the parsed text, and the arguments.
         self.on_request: Callable[[str, int, dict | list], None] = _ignore
-        self.on_entry: Callable[[Token], None] = _ignore
         self.indenter = PrintRIndenter()
         self._lark = Lark(
             GRAMMAR_PATH.read_text(encoding="utf-8"),
@@ -380,7 +379,6 @@ class RuntimeLogParser:
         self.header_regex = self._lark.get_terminal("ENTRY").pattern.to_regexp()
         self._entry = re.compile("^" + self.header_regex, re.MULTILINE)
         request = self._lark.get_terminal("REQUEST_HEADER").pattern.to_regexp()
-        self._request = re.compile(request)
         self._request_lines = re.compile("^" + request, re.MULTILINE)
         # Entries that are not requests: an ENTRY whose header is not a REQUEST header.
         self._others = re.compile(f"^(?!{request}){self.header_regex}", re.MULTILINE)
@@ -395,11 +393,6 @@ class RuntimeLogParser:
         found = self._entry.search(text, position)
         return found.start() if found else -1
 
-    def entries(self, text: str) -> Iterator[re.Match]:
-        """Every entry of ``text``, from its header to the next header (stray lines before the
-        first header are left out)."""
-        return self._entry.finditer(text)
-
     def other_entries(self, text: str) -> Iterator[re.Match]:
         """Every entry of ``text`` that is not a REQUEST, from its header to the next header."""
         return self._others.finditer(text)
@@ -407,10 +400,6 @@ class RuntimeLogParser:
     def request_lines(self, text: str) -> Iterator[re.Match]:
         """Every REQUEST header line of ``text``."""
         return self._request_lines.finditer(text)
-
-    def is_request(self, text: str, position: int) -> bool:
-        """Whether the header at ``position`` is a REQUEST header."""
-        return self._request.match(text, position) is not None
 
 
 def parse_print_r(text: str) -> dict | list:

@@ -156,7 +156,7 @@ def parse_text(text: str, report: ParseReport | None = None, name: str = "<text>
     end = text.rfind("\n") + 1
     text, tail = text[:end], text[end:]
     collector = _Collector(name, report)
-    collector.run(Chunk(text, 1, True, len(text.encode())))
+    collector.run(Chunk(text, 1, True))
     collector.finish(tail)
     return collector.requests
 

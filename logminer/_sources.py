@@ -36,7 +36,6 @@ class Chunk:
     text: str
     first_line: int
     last: bool
-    end_offset: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +214,7 @@ class LogReader:
             pending = [block[cut:]] if cut < len(block) else []
             if head:
                 lines, size = head.count(b"\n"), len(head)
-                chunk = self._chunk(head, line, crlf, False, offset + size)
+                chunk = self._chunk(head, line, crlf, False)
                 del head  # only the text stays while the chunk is parsed
                 yield chunk
                 line += lines
@@ -231,12 +230,12 @@ class LogReader:
         self.last_entry_offset = offset + last_entry
         self.last_entry_line = line + buffer.count(b"\n", 0, last_entry)
         # A part that stops at an entry boundary (``end``) has nothing cut off at its end.
-        return self._chunk(memoryview(buffer)[:end], line, crlf, self.end is None, offset + end)
+        return self._chunk(memoryview(buffer)[:end], line, crlf, self.end is None)
 
-    def _chunk(self, data: bytes | memoryview, line: int, crlf: bool | None, last: bool, end: int) -> Chunk:
+    def _chunk(self, data: bytes | memoryview, line: int, crlf: bool | None, last: bool) -> Chunk:
         if crlf:
             data = bytes(data).replace(b"\r\n", b"\n")
-        return Chunk(str(data, "utf-8", "replace"), line, last, end)
+        return Chunk(str(data, "utf-8", "replace"), line, last)
 
     def _last_boundary(self, block: bytes, previous_ends_line: bool, end: int | None = None) -> int:
         """Offset in ``block[:end]`` of the last header line that starts a line, or -1.
