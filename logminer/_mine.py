@@ -119,6 +119,8 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jo
         start_requests = report.requests
         report.bytes_read = 0
         name = source_name(source)
+        reader: LogReader | None = None
+        record: dict[str, Any] | None = None
         try:
             reader, record = _reader(catalog, source)
             if jobs > 1 and splittable(reader):
@@ -136,6 +138,9 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jo
                 resume = parser.resume_offset, parser.resume_line
         except SourceError as error:
             result.failures.append(str(error))
+            if record is not None and reader is not None and reader.done_offset > reader.start:
+                # What was counted stays counted; the next run goes on from there, not from the start.
+                _remember(catalog, record, (reader.done_offset, reader.done_line))
             continue
         finally:
             total_bytes += report.bytes_read

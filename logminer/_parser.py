@@ -165,7 +165,8 @@ _HEADER_PATTERN: re.Pattern[bytes] | None = None
 
 
 def header_pattern() -> re.Pattern[bytes]:
-    """The HEADER terminal of the grammar, compiled for bytes: where chunks may be cut."""
+    """The ENTRY terminal of the grammar, compiled for bytes: a match at a line start is a header,
+    where chunks may be cut."""
     global _HEADER_PATTERN
     if _HEADER_PATTERN is None:
         _HEADER_PATTERN = re.compile(shared_parser().header_regex.encode())

@@ -115,7 +115,8 @@ class LogReader:
     format is defined in one place. ``start`` (a byte offset of the content, at an entry boundary)
     and ``start_line`` resume a file where an earlier run stopped; ``end`` stops at an offset (an
     entry boundary) so that workers can share a file. After reading, ``complete_offset`` is the
-    offset after the last complete line and ``last_entry_offset`` where the last entry began.
+    offset after the last complete line and ``last_entry_offset`` where the last entry began; while
+    reading, ``done_offset`` is the end of the last chunk handed out.
     """
 
     def __init__(
@@ -140,6 +141,7 @@ class LogReader:
         self.complete_line = start_line
         self.last_entry_offset = start
         self.last_entry_line = start_line
+        self.done_offset, self.done_line = start, start_line
 
     def chunks(self, on_open: Callable[[int | None], None] | None = None) -> Iterator[Chunk]:
         """Yield the log as chunks; the incomplete last line of a log being written is held back.
@@ -189,7 +191,7 @@ class LogReader:
             if self.end is not None:
                 size = min(size, self.end - offset - sum(map(len, pending)))
             try:
-                block = stream.read(size) if size > 0 else b""
+                block = _read_block(stream, size) if size > 0 else b""
             except (OSError, EOFError, zlib.error) as error:
                 raise SourceError(
                     f"{self.name}: cannot be read past byte {offset + sum(map(len, pending))} "
@@ -216,9 +218,12 @@ class LogReader:
                 lines, size = head.count(b"\n"), len(head)
                 chunk = self._chunk(head, line, crlf, False)
                 del head  # only the text stays while the chunk is parsed
-                yield chunk
                 line += lines
                 offset += size
+                # Its requests are all handed on before the next read: should that read fail,
+                # reading can resume here without counting anything twice.
+                self.done_offset, self.done_line = offset, line
+                yield chunk
 
     def _last_chunk(self, pending: list[bytes], line: int, offset: int, crlf: bool | None) -> Chunk:
         buffer = b"".join(pending)
@@ -252,6 +257,11 @@ class LogReader:
             if self._header.match(block, newline + 1):
                 return newline + 1
             end = newline
+
+
+def _read_block(stream: BinaryIO, size: int) -> bytes:
+    """One read of a log (a seam where tests make reads fail)."""
+    return stream.read(size)
 
 
 def _maybe_gunzip(stream: BinaryIO) -> BinaryIO:

@@ -165,3 +165,28 @@ def test_fresh_ignores_where_reading_stopped(tmp_path, once):
     mine(catalog, log)
     assert logminer.mine_into([str(log)], catalog, fresh=True).requests == 276
     assert methods(catalog) == once
+
+
+def test_a_read_error_midway_keeps_what_was_counted_and_does_not_count_it_again(tmp_path, monkeypatch):
+    """A log that fails to read part-way: what was read counts once, the next run reads the rest."""
+    catalog, log, whole = tmp_path / "catalog.json", tmp_path / "runtime.log", tmp_path / "whole.json"
+    log.write_bytes(WHOLE * 40)  # 3.4 MB: several reads of 1 MB
+    mine(whole, log)
+    from logminer import _sources
+
+    real_read, calls = _sources._read_block, {"n": 0}
+
+    def failing_read(stream, size):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(5, "Input/output error")
+        return real_read(stream, size)
+
+    monkeypatch.setattr(_sources, "_read_block", failing_read)
+    first = logminer.mine_into([str(log)], catalog)
+    monkeypatch.setattr(_sources, "_read_block", real_read)
+    assert first.failures and "Input/output error" in first.failures[0]
+    assert 0 < first.requests < 276 * 40
+    second = mine(catalog, log)
+    assert first.requests + second.requests == 276 * 40
+    assert methods(catalog) == methods(whole)
