@@ -126,7 +126,7 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jo
             if jobs > 1 and splittable(reader):
                 announce = _announce(progress, name)
                 if announce is not None:
-                    announce(os.path.getsize(reader.name))
+                    announce(os.path.getsize(reader.name) - reader.start)
                 resume = mine_parallel(reader, catalog, report, jobs, _advance(progress, name))
             else:
                 parser = SourceParser(reader, report, _announce(progress, name))

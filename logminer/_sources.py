@@ -136,6 +136,7 @@ class LogReader:
         self.start, self.start_line, self.end = start, start_line, end
         self.size: int | None = None
         self.bytes_read = 0
+        self._base = 0
         self.dropped_tail = b""
         self.complete_offset = start
         self.complete_line = start_line
@@ -149,9 +150,11 @@ class LogReader:
         ``on_open`` learns the source's size (None when unknown) once it is open.
         """
         with self._open() as stream:
-            if on_open is not None:
-                on_open(self.size)
             self._skip(stream)
+            # Bytes are counted from here: a resumed file (or a worker's part) counts what it reads.
+            self._base = _position(stream, 0)
+            if on_open is not None:
+                on_open(None if self.size is None else max(self.size - self._base, 0))
             yield from self._chunks(stream)
 
     @contextmanager
@@ -197,7 +200,8 @@ class LogReader:
                     f"{self.name}: cannot be read past byte {offset + sum(map(len, pending))} "
                     f"({error}); it may be a damaged gzip file."
                 ) from None
-            self.bytes_read = _position(stream, self.bytes_read + len(block))
+            position = _position(stream, self._base + self.bytes_read + len(block))
+            self.bytes_read = position - self._base
             if offset == 0 and not pending and block.startswith(_BOM):
                 block, offset = block[len(_BOM) :], len(_BOM)  # a UTF-8 byte order mark is no text
             if crlf is None and b"\n" in block:
@@ -274,7 +278,8 @@ def _maybe_gunzip(stream: BinaryIO) -> BinaryIO:
 
 
 def _position(stream: BinaryIO, fallback: int) -> int:
-    """Bytes consumed from the underlying file (compressed bytes for gzip), for progress bars."""
+    """Where the underlying file is read to (in compressed bytes for gzip); ``fallback`` when the
+    stream cannot tell (standard input)."""
     raw = getattr(stream, "fileobj", None) or stream
     try:
         return raw.tell()

@@ -66,7 +66,9 @@ def test_appended_entries_are_read_and_only_they(tmp_path, once):
     for part in thirds:
         with log.open("ab") as stream:
             stream.write(b"".join(part))
-        total += mine(catalog, log).requests
+        result = mine(catalog, log)
+        assert result.report.bytes_read == len(b"".join(part))  # only what was appended is read
+        total += result.requests
     assert total == 276
     assert methods(catalog) == once
 

@@ -58,6 +58,7 @@ def test_several_workers_give_the_same_catalog_and_notes(log, small_parts, jobs)
         (c.line, c.reason) for c in alone.report.cut_off
     ]
     assert shared.report.entries == alone.report.entries
+    assert shared.report.bytes_read == alone.report.bytes_read == log.stat().st_size
 
 
 def test_workers_resume_where_one_worker_would(log, small_parts, tmp_path):
