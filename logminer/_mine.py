@@ -59,6 +59,8 @@ class MineResult:
             lines.append(f"Not counted: {entry} (the log may still be being written).")
         if self.catalog_path is not None:
             lines.append(f"Catalog written to {self.catalog_path}")
+        elif self.failures:
+            lines.append("No catalog written: no log could be read.")
         return "\n".join(lines)
 
 
@@ -254,13 +256,16 @@ def mine_into(
 
     The catalog is locked meanwhile, so two miners never lose each other's counts. ``fresh``
     starts from an empty catalog; ``secret_words`` are added to the catalog's secret words.
+    When no log could be read and there was no catalog yet, none is written.
     """
     path = Path(catalog_path) if catalog_path is not None else default_catalog_path()
     with catalog_lock(path):
         catalog = Catalog() if fresh else load_catalog(path, missing_ok=True)
         catalog = _with_more_secret_words(catalog, secret_words)
+        sources = _as_list(sources)
         result = mine(sources, catalog, progress=progress, jobs=jobs)
-        result.catalog_path = save_catalog(catalog, path)
+        if not sources or len(result.failures) < len(sources) or path.exists():
+            result.catalog_path = save_catalog(catalog, path)
     return result
 
 

@@ -109,7 +109,7 @@ def methods(pattern, catalog_path, fmt) -> None:
     if fmt == "table":
         headers = ["method", "calls", "arguments", "required", "last seen"]
         columns = ["method", "calls", "arguments", "required", "last_seen"]
-        click.echo(render_rows(rows, columns, fmt, headers) if rows else "No methods match.")
+        click.echo(render_rows(rows, columns, fmt, headers) if rows else _nothing(pattern))
     else:
         click.echo(render_rows(rows, ["method", "calls", "arguments", "required", "last_seen"], fmt))
 
@@ -140,6 +140,10 @@ def show(method, catalog_path, fmt) -> None:
         )
     else:
         click.echo(render_rows(rows, columns, fmt))
+
+
+def _nothing(pattern: str | None) -> str:
+    return f"No method matches {pattern!r}." if pattern else "The catalog holds no methods yet."
 
 
 def _show_row(param: dict, calls: int) -> dict:

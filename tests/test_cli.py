@@ -159,3 +159,15 @@ def test_settings_show_and_change(catalog_path):
     params = {param["name"]: param for param in detail["params"]}
     assert all(len(param["examples"]) <= 2 for param in params.values())
     assert params["tax_id"]["secret"] and params["tax_id"]["examples"] == []
+
+
+def test_nothing_is_written_when_no_log_could_be_read(tmp_path):
+    """`logminer mine` on a host without the log: a clear error, exit 1, and no empty catalog left."""
+    path = tmp_path / "catalog.json"
+    result = run("mine", str(tmp_path / "runtime.log"), catalog=path)
+    assert result.exit_code == 1
+    assert "no such file" in result.output and "No catalog written" in result.output
+    assert not path.exists()
+    empty = tmp_path / "empty.json"
+    run("mine", "-", catalog=empty)  # standard input, empty: a catalog with no methods
+    assert "The catalog holds no methods yet." in run("methods", catalog=empty).output
