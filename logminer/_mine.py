@@ -264,7 +264,8 @@ def mine_into(
         catalog = _with_more_secret_words(catalog, secret_words)
         sources = _as_list(sources)
         result = mine(sources, catalog, progress=progress, jobs=jobs)
-        if not sources or len(result.failures) < len(sources) or path.exists():
+        nothing_read = bool(sources) and len(result.failures) == len(sources) and not result.requests
+        if not nothing_read or path.exists():
             result.catalog_path = save_catalog(catalog, path)
     return result
 
