@@ -270,7 +270,9 @@ class _Collector:
             joined = text  # requests only: no copy (a huge entry is not copied again)
         else:
             joined = "".join(text[start:end] for start, end in runs)
-        if "\r\n" in joined:
+        # A request written with CRLF that can be read starts `...\r\nArray\r\n`; CRs inside values
+        # (a browser's textarea) are common and must not cost a pass over every chunk.
+        if "\r\nArray\r\n" in joined:
             joined = _crlf_entries_to_lf(joined)
         return joined, bool(runs) and position == len(text)
 
