@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -52,15 +51,12 @@ def mine_file(path) -> tuple[logminer.MineResult, logminer.Catalog]:
 
 
 def test_a_log_with_no_newline_at_all(tmp_path):
-    """20 MB on one unterminated line: nothing counted, the tail reported, in well under a second a MB."""
+    """20 MB on one unterminated line: nothing counted, the tail reported."""
     path = tmp_path / "one-line.log"
     path.write_bytes(HEADER.format("clients/add").rstrip("\n").encode() + b"x" * 20_000_000)
-    started = time.perf_counter()
     result, catalog = mine_file(path)
-    elapsed = time.perf_counter() - started
     assert result.requests == 0 and catalog.methods == {}
     assert [str(entry) for entry in result.report.cut_off] == [f"{path}:1: incomplete last line"]
-    assert elapsed < 10
 
 
 def test_an_empty_log_is_read_and_counts_nothing(tmp_path):
@@ -111,21 +107,18 @@ def huge_value_run(tmp_path_factory):
         stream.write(HEADER.format("clients/add").encode() + b"Array\n(\n    [id] => 5\n    [note] => ")
         stream.write(b"a" * (VALUE_MB * 1_000_000))
         stream.write(b"\n)\n\n" + request("clients/add", "Array\n(\n    [id] => 6\n)\n").encode())
-    started = time.perf_counter()
     run = subprocess.run(
         [sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, check=True
     )
-    elapsed = time.perf_counter() - started
     growth, requests, skipped, example_length = (int(word) for word in run.stdout.split())
-    return growth, requests, skipped, example_length, elapsed
+    return growth, requests, skipped, example_length
 
 
 def test_one_value_of_50_mb_is_read_and_shortened(huge_value_run):
     """The request is counted; its value is kept as a 60-character example, not 50 MB."""
-    _, requests, skipped, example_length, elapsed = huge_value_run
+    _, requests, skipped, example_length = huge_value_run
     assert (requests, skipped) == (2, 0)
     assert example_length == 60
-    assert elapsed < 30
 
 
 def test_one_value_of_50_mb_does_not_take_more_than_4x_its_size(huge_value_run):
