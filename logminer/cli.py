@@ -53,8 +53,9 @@ def main() -> None:
 def mine(logs, catalog_path, fresh, secret_words, jobs, quiet) -> None:
     """Read runtime logs (plain, .gz, or - for stdin) into the catalog.
 
-    With no LOG, reads /opt/jerasoft/vcs-data/log/runtime.log. Counts add to what the catalog
-    already holds; --fresh starts over.
+    With no LOG, reads /opt/jerasoft/vcs-data/log/runtime.log. Each log file is read from where the
+    last run stopped (rotated files are recognised by their content), so every request counts once
+    and cron can run this as often as it likes; --fresh starts a new catalog and reads everything.
     """
     logs = list(logs) or [api.DEFAULT_LOG]
     bars = _ProgressBars() if sys.stderr.isatty() and not quiet else None
