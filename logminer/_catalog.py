@@ -256,68 +256,89 @@ class Catalog:
 
     def add(self, request: Any) -> None:
         """Count one request (anything with ``method``, ``params``, ``time``, ``component``)."""
-        name = request.method
+        method = self.count_call(request.method, request.component, request.time)
+        self.add_params(method, request.params)
+
+    def count_call(self, name: str, component: str, when: datetime | None, times: int = 1) -> Method:
+        """Count ``times`` calls of a method from one component at one time; returns the method."""
         method = self.methods.get(name)
         if method is None:
             method = self.methods[name] = Method(name)
-        method.calls += 1
-        when = request.time
+        method.calls += times
+        if when is not None:
+            self.saw_call(method, when)
+        method.components[component] = method.components.get(component, 0) + times
+        return method
+
+    @staticmethod
+    def saw_call(method: Method, when: datetime) -> None:
+        """Widen the method's first and last seen times to include ``when``."""
         if method.first_seen is None or when < method.first_seen:
             method.first_seen = when
         if method.last_seen is None or when > method.last_seen:
             method.last_seen = when
-        method.components[request.component] = method.components.get(request.component, 0) + 1
-        params = request.params
+
+    def add_params(self, method: Method, params: Any) -> None:
+        """Count the arguments of one call of ``method``."""
         if isinstance(params, dict):
-            nested = []
-            known = method.arguments.get
-            count = self._count
+            # In the dump's order, so that arguments are listed in the order they were first seen.
             for key, value in params.items():
-                if value.__class__ is str:
-                    # A top-level key appears once per call: no need to remember it was carried.
-                    argument = known(key) or self._new_argument(method, key)
-                    if argument is not None:
-                        argument.seen += 1
-                        count(argument, value)
-                elif key not in TRANSPORT_KEYS:
-                    nested.append((key, value))
-            if not nested:
-                return
-            leaves: Iterable[tuple[str, Any]] = argument_values(dict(nested))
+                self.add_element(method, key, value)
         else:
-            leaves = argument_values(params)
+            self._add_leaves(method, argument_values(params), 1)
+
+    def add_element(self, method: Method, key: str, value: Any, times: int = 1) -> None:
+        """Count one top-level element (``key`` and its value) of ``times`` calls of ``method``.
+
+        A call's arguments are its top-level elements, each counted on its own: no two of them
+        share an argument name, so counting identical elements together counts the same.
+        """
+        if key in TRANSPORT_KEYS:
+            return
+        if value.__class__ is str:
+            argument = method.arguments.get(key) or self._new_argument(method, key, times)
+            if argument is not None:
+                argument.seen += times
+                self._count(argument, value, times)
+            return
+        self._add_leaves(method, argument_values({key: value}), times)
+
+    def _add_leaves(self, method: Method, leaves: Iterable[tuple[str, Any]], times: int) -> None:
+        """Count the leaves of ``times`` identical calls (or parts of calls): each path is carried
+        once per call however many values it has there."""
         carried: set[str] = set()
         for path, value in leaves:
             argument = method.arguments.get(path)
             if argument is None:
                 if path in carried:
                     continue
-                argument = self._new_argument(method, path)
+                argument = self._new_argument(method, path, times)
                 if argument is None:
                     carried.add(path)
                     continue
             if path not in carried:
-                argument.seen += 1
+                argument.seen += times
                 carried.add(path)
-            self._count(argument, value)
+            self._count(argument, value, times)
 
-    def _new_argument(self, method: Method, path: str) -> Argument | None:
+    def _new_argument(self, method: Method, path: str, times: int = 1) -> Argument | None:
         """A new argument of ``method``, or None (counted as dropped) when the method has too many."""
         if path in TRANSPORT_KEYS:
             return None
         if len(method.arguments) >= self.settings.max_arguments:
-            method.dropped_arguments += 1
+            method.dropped_arguments += times
             return None
         argument = method.arguments[path] = Argument(path, secret=self._secret(path))
         return argument
 
-    def _count(self, argument: Argument, value: Any) -> None:
-        """Count one value of an argument: its type, and (unless secret) its value and example."""
+    def _count(self, argument: Argument, value: Any, times: int = 1) -> None:
+        """Count ``times`` occurrences of one value of an argument: its type, and (unless secret)
+        its value and example."""
         kind = _KNOWN_TYPES.get(value) if value.__class__ is str else None
         if kind is None:
             kind = infer_type(value)
         types = argument.types
-        types[kind] = types.get(kind, 0) + 1
+        types[kind] = types.get(kind, 0) + times
         if argument.secret or kind == "array":
             return
         if value.__class__ is not str:
@@ -328,10 +349,10 @@ class Catalog:
         if values is not None:
             count = values.get(value)
             if count is not None:
-                values[value] = count + 1
+                values[value] = count + times
                 return  # a value already counted was already a candidate example
             if len(values) < self.settings.max_values:
-                values[value] = 1
+                values[value] = times
             else:
                 argument.values = None
         _sample(argument.examples, value, self.settings.max_examples)

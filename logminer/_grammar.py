@@ -170,10 +170,18 @@ def _items(run: str, last_value: str | None = None) -> list[tuple[str, object]]:
     return pairs
 
 
-# A top-level element of a FLAT_DUMP: its key line (the key ends at the first `] => `, as ITEMS reads
-# it), then the lines up to the next key line at column 4 or the closing `)`: continuation lines of
-# a multi-line value, or the nested block of an `Array`.
-_TOP_ELEMENT = re.compile(r"^    \[(.*?)\] => (.*)\n((?:(?!    \[.*?\] => |\)\n).*\n)*)", re.MULTILINE)
+def top_elements(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, str]]:
+    """The top-level elements of the FLAT_DUMP in ``text[start:end]`` (``start`` at its `Array`
+    line) as (key, the value's lines, each with its newline); see ``element_value``."""
+    return shared_parser().top_element.findall(text, start, len(text) if end is None else end)
+
+
+def element_value(lines: str) -> str | dict | list:
+    """The value of a FLAT_DUMP's top-level element from its lines: a string of one line or more,
+    or the nested block of an `Array` (the grammar reads a block wherever one can open)."""
+    if lines.startswith("Array\n        (\n"):
+        return _flat_block(lines.split("\n"), 1, 8)[0]
+    return lines[:-1]
 
 
 def _flat_dump(text: str, start: int = 0, end: int | None = None) -> dict | list:
@@ -181,13 +189,8 @@ def _flat_dump(text: str, start: int = 0, end: int | None = None) -> dict | list
     at column 4, each value one or more lines, or an `Array` whose block stands 8 columns deeper.
     """
     pairs: list[tuple[str, object]] = []
-    for key, value, rest in _TOP_ELEMENT.findall(text, start, len(text) if end is None else end):
-        if rest:
-            if value == "Array" and rest.startswith("        (\n"):
-                value = _flat_block(rest.split("\n"), 0, 8)[0]
-            else:
-                value = value + "\n" + rest[:-1]
-        pairs.append((key, value))
+    for key, lines in top_elements(text, start, end):
+        pairs.append((key, element_value(lines)))
     if pairs and pairs[0][0] != "0":
         return dict(pairs)
     return _block_value("Array", [pairs])
@@ -195,8 +198,11 @@ def _flat_dump(text: str, start: int = 0, end: int | None = None) -> dict | list
 
 def _flat_block(lines: list[str], index: int, column: int) -> tuple[dict | list, int]:
     """A nested block of a FLAT_DUMP whose `(` is ``lines[index]`` at ``column``; returns its value
-    and the index of the line after its blank line."""
+    and the index of the line after its blank line. The terminal guarantees the shape: keys at
+    column+4, each value one or more lines, or an `Array` whose block stands 8 columns deeper."""
     close, opening = " " * column + ")", " " * (column + 8) + "("
+    key_start = " " * (column + 4) + "["
+    after_key = len(key_start)
     pairs: list[tuple[str, object]] = []
     index += 1
     while lines[index] != close:
@@ -204,6 +210,14 @@ def _flat_block(lines: list[str], index: int, column: int) -> tuple[dict | list,
         index += 1
         if value == "Array" and lines[index] == opening:
             value, index = _flat_block(lines, index, column + 8)
+        else:
+            first = index
+            while lines[index] != close and not (
+                lines[index].startswith(key_start) and lines[index].find("] => ", after_key) >= 0
+            ):
+                index += 1
+            if index > first:
+                value = "\n".join([value, *lines[first:index]])  # type: ignore[list-item]
         pairs.append((key, value))
     return _block_value("Array", [pairs]), index + 2
 
@@ -238,8 +252,8 @@ def parse_timestamp(text: str) -> datetime:
     """``20-Jan-2012 17:32:06+0200`` as an aware datetime (minutes cached: entries share them)."""
     if text == _LAST[0]:
         return _LAST[1]
-    _LAST[0] = text
-    _LAST[1] = moment = _parse_cached(text)
+    moment = _parse_cached(text)  # raises for an impossible time, which is then not remembered
+    _LAST[0], _LAST[1] = text, moment
     return moment
 
 
@@ -379,6 +393,11 @@ class RuntimeLogParser:
         self.header_regex = self._lark.get_terminal("ENTRY").pattern.to_regexp()
         self._entry = re.compile("^" + self.header_regex, re.MULTILINE)
         request = self._lark.get_terminal("REQUEST_HEADER").pattern.to_regexp()
+        self.request_regex = request
+        # The grammar's _HEADER_START (`[dd-Mon-yyyy hh:mm:ss+zzzz] [`), which both of these begin with.
+        common = _common_start(self.header_regex, request)
+        self.header_start_regex = common[: common.rindex(r"\] \[") + len(r"\] \[")]
+        self.top_element = re.compile(_top_element_regex(self.terminal_regex("FLAT_DUMP")))
         self._request_lines = re.compile("^" + request, re.MULTILINE)
         # Entries that are not requests: an ENTRY whose header is not a REQUEST header.
         self._others = re.compile(f"^(?!{request}){self.header_regex}", re.MULTILINE)
@@ -387,6 +406,10 @@ class RuntimeLogParser:
         """Parse ``text``, a whole number of entries; raises Lark's errors on malformed input."""
         self.indenter.entry_start = None
         return self._lark.parse(text, start=start)
+
+    def terminal_regex(self, name: str) -> str:
+        """The regular expression of one of the grammar's terminals, as Lark's lexer compiles it."""
+        return self._lark.get_terminal(name).pattern.to_regexp()
 
     def next_header(self, text: str, position: int) -> int:
         """Offset of the first header line starting at or after ``position``, or -1."""
@@ -400,6 +423,24 @@ class RuntimeLogParser:
     def request_lines(self, text: str) -> Iterator[re.Match]:
         """Every REQUEST header line of ``text``."""
         return self._request_lines.finditer(text)
+
+
+def _common_start(first: str, second: str) -> str:
+    length = 0
+    while length < min(len(first), len(second)) and first[length] == second[length]:
+        length += 1
+    return first[:length]
+
+
+def _top_element_regex(flat_dump: str) -> str:
+    """One top-level element of the grammar's FLAT_DUMP, with the key and the value's lines
+    captured: the FLAT_DUMP terminal's own element pattern, so that values are cut up exactly as
+    the terminal matched them (a nested block, continuation lines and all)."""
+    head, tail, key = "Array\n\\(\n(?:", ")*\\)\n(?:\n)?", "    \\[[^\n]*?\\] => "
+    if not (flat_dump.startswith(head + key) and flat_dump.endswith(tail)):  # pragma: no cover
+        raise RuntimeError("runtime.lark: FLAT_DUMP no longer has the shape _grammar.py reads it by")
+    element = flat_dump[len(head) + len(key) : -len(tail)]
+    return "    \\[([^\n]*?)\\] => (" + element + ")"
 
 
 def parse_print_r(text: str) -> dict | list:

@@ -132,11 +132,7 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jo
                 resume = mine_parallel(reader, catalog, report, jobs, _advance(progress, name))
             else:
                 parser = SourceParser(reader, report, _announce(progress, name))
-                for request in parser:
-                    if request.method:
-                        catalog.add(request)
-                    if progress is not None:
-                        progress(name, report.bytes_read, None)
+                parser.count_into(catalog, _after_chunk(progress, name, report))
                 resume = parser.resume_offset, parser.resume_line
         except SourceError as error:
             result.failures.append(str(error))
@@ -229,6 +225,12 @@ def _is_gzip(source: Source) -> bool:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _after_chunk(progress: Progress | None, name: str, report: ParseReport) -> Callable[[], None] | None:
+    if progress is None:
+        return None
+    return lambda: progress(name, report.bytes_read, None)
 
 
 def _advance(progress: Progress | None, name: str) -> Callable[[int], None] | None:

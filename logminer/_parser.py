@@ -12,11 +12,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain, compress, repeat
+from typing import Any
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from ._grammar import header_kind, parse_timestamp, shared_parser, split_request_header
+from ._grammar import parse_timestamp, shared_parser, split_request_header
 from ._sources import CHUNK_SIZE, Chunk, LogReader, Source
 
 # How many skipped entries a report lists one by one; the rest are only counted.
@@ -136,13 +138,35 @@ class SourceParser:
         self.resume_offset, self.resume_line = reader.start, reader.start_line
 
     def __iter__(self) -> Iterator[Request]:
+        collector = _Collector(self.reader.name, self.report)
+        for _ in self._chunks(collector):
+            yield from collector.requests
+            collector.requests.clear()
+
+    def count_into(self, catalog: Any, on_chunk: Callable[[], None] | None = None) -> None:
+        """Count every request into ``catalog`` in bulk (see ``_tally``), without Request records.
+
+        What was read stays counted when reading fails part-way.
+        """
+        from ._tally import Tally
+
+        tally = Tally()
+        collector = _Collector(self.reader.name, self.report, tally)
+        try:
+            for _ in self._chunks(collector):
+                if tally.full:
+                    tally.flush_into(catalog)
+                if on_chunk is not None:
+                    on_chunk()
+        finally:
+            tally.flush_into(catalog)
+
+    def _chunks(self, collector: _Collector) -> Iterator[None]:
         reader, report = self.reader, self.report
-        collector = _Collector(reader.name, report)
         for chunk in reader.chunks(self._on_open):
             collector.run(chunk)
             report.bytes_read = reader.bytes_read
-            yield from collector.requests
-            collector.requests.clear()
+            yield
         collector.finish(reader.dropped_tail)
         if collector.cut_off_at_end:
             self.resume_offset, self.resume_line = reader.last_entry_offset, reader.last_entry_line
@@ -156,7 +180,7 @@ def parse_text(text: str, report: ParseReport | None = None, name: str = "<text>
     end = text.rfind("\n") + 1
     text, tail = text[:end], text[end:]
     collector = _Collector(name, report)
-    collector.run(Chunk(text, 1, True))
+    collector.run(Chunk(text, 1, True, text.count("\n")))
     collector.finish(tail)
     return collector.requests
 
@@ -165,29 +189,80 @@ _HEADER_PATTERN: re.Pattern[bytes] | None = None
 
 
 def header_pattern() -> re.Pattern[bytes]:
-    """The ENTRY terminal of the grammar, compiled for bytes: a match at a line start is a header,
-    where chunks may be cut."""
+    """The grammar's header start (``[dd-Mon-yyyy hh:mm:ss+zzzz] [``), compiled for bytes: a match at a
+    line start is a header, where chunks may be cut."""
     global _HEADER_PATTERN
     if _HEADER_PATTERN is None:
-        _HEADER_PATTERN = re.compile(shared_parser().header_regex.encode())
+        _HEADER_PATTERN = re.compile(shared_parser().header_start_regex.encode())
     return _HEADER_PATTERN
 
 
-class _Collector:
-    """Turns the grammar's finished entries into Request records for one source.
+class _Scan:
+    """The grammar's header terminals, compiled to find a chunk's entries (in bytes or in text).
 
-    Only REQUEST entries reach the LALR parser: the grammar's own ENTRY and REQUEST_HEADER
-    terminals find the entries of a chunk and tell requests from the rest, which is only counted.
-    Consecutive requests are parsed as one text; ``_LineMap`` takes its line numbers back to the log.
+    A header is what matches the grammar's header start at a line start; it is a REQUEST when the
+    REQUEST_HEADER terminal matches there. Searches begin with the newline before a header, which
+    lets the regex engine skip ahead fast; a header at the very start is looked at on its own.
     """
 
-    def __init__(self, name: str, report: ParseReport) -> None:
+    def __init__(self, header_start: str, request: str, encode: Callable[[str], Any]) -> None:
+        # The entry kind of another entry's header, as ``header_kind`` reads it: the word between
+        # the first `] ` and the next `:` (checked afterwards). The usual shape, `] SQL:`, is read
+        # fast; when any header has another shape, all are read again the exact way.
+        kind = r"(?:(?:[^\]\n]|\](?! ))*\] ([^\n:]*)(:)?)?"
+        self.header = re.compile(encode(header_start))
+        self.next_header = re.compile(encode("\n" + header_start))
+        self.request = re.compile(encode(request))
+        self.next_request = re.compile(encode("\n" + request))
+        self.next_other = re.compile(encode(f"\n(?!{request}){header_start}"))
+        self.other_kind = re.compile(encode(f"(?!{request}){header_start}{kind}"))
+        self.other_kinds = re.compile(encode(f"\n(?!{request}){header_start}{kind}"))
+        # Every header after a newline, split on: its start, then the rest of a REQUEST header
+        # line, or the kind of another entry in the usual shape, or (an empty group) another shape.
+        # (Without its newline, which goes with the text after it: a header may follow at once.)
+        request_rest = request[len(header_start) :].removesuffix("\n")
+        self.split = re.compile(
+            encode(f"\n({header_start})(?:({request_rest})|[^\\]\\n]*\\] ([A-Z]+)(:)|())")
+        )
+
+
+_SCANS: dict[type, _Scan] = {}
+
+
+def _scan(kind: type) -> _Scan:
+    scan = _SCANS.get(kind)
+    if scan is None:
+        parser = shared_parser()
+        encode = (lambda text: text.encode()) if kind is bytes else (lambda text: text)
+        scan = _SCANS[kind] = _Scan(parser.header_start_regex, parser.request_regex, encode)
+    return scan
+
+
+def _kind(word: bytes | str, colon: bytes | str) -> str:
+    if isinstance(word, bytes):
+        word = word.decode("utf-8", "replace")
+    return word if colon and word.isalpha() and word.isupper() else "?"
+
+
+class _Collector:
+    """Turns the grammar's finished entries into Request records (or tally counts) for one source.
+
+    Only REQUEST entries are decoded and parsed: the grammar's header terminals find the entries of
+    a chunk in its bytes and tell requests from the rest, which is only counted by kind.
+    Consecutive requests are parsed as one text; ``_LineMap`` takes its line numbers back to the log.
+    With a tally, runs of requests that the grammar's FLAT_REQUESTS terminal takes whole are counted
+    in bulk, and only the other requests go through the LALR parser, one entry at a time.
+    """
+
+    def __init__(self, name: str, report: ParseReport, tally: Any = None) -> None:
         self.name = name
         self.report = report
+        self.tally = tally
         self.requests: list[Request] = []
         self.last_line = 1
         self._lines = _LineMap()
         self._line_offset = 0
+        self._read = 0
         self.cut_off_at_end = False
 
     def finish(self, tail: bytes | str) -> None:
@@ -202,6 +277,10 @@ class _Collector:
         except (KeyError, ValueError):  # the grammar's digits, but no clock shows them (day 99)
             here = self._lines.original(self._line_offset + line)
             self.report.skip(Skipped(self.name, here, "impossible time in the REQUEST header"))
+            return
+        self._read += 1
+        if self.tally is not None:
+            self.tally.add_request(stamp, component, path, params)
             return
         self.requests.append(
             Request(
@@ -220,63 +299,137 @@ class _Collector:
         """Parse the requests of one chunk, skipping malformed ones, and count its other entries."""
         parser = shared_parser()
         parser.on_request = self._request
-        text, reaches_end = self._requests_only(chunk)
-        self._line_offset = 0
-        already = len(self.requests)
+        self._read = 0
         try:
-            while text:
-                try:
-                    parser.parse(text)
-                    break
-                except UnexpectedInput as error:
-                    cut_off = chunk.last and reaches_end
-                    resume = self._recover(error, parser.indenter.entry_start, text, cut_off)
-                self._line_offset += text.count("\n", 0, resume)
-                text = text[resume:]
+            text, reaches_end = self._requests_only(chunk)
+            cut_off_possible = chunk.last and reaches_end
+            if self.tally is None:
+                self._parse(text, 0, cut_off_possible)
+            else:
+                self._count(text, cut_off_possible)
         finally:
-            self.last_line = chunk.first_line + chunk.text.count("\n")
-            read = len(self.requests) - already
-            self.report.requests += read
-            self.report.entries["REQUEST"] += read
+            self._lines = _LineMap()  # lets go of the chunk's bytes
+            self.last_line = chunk.first_line + chunk.lines
+            self.report.requests += self._read
+            self.report.entries["REQUEST"] += self._read
+
+    def _count(self, text: str, cut_off_possible: bool) -> None:
+        """Count the requests of ``text``: runs the FLAT_REQUESTS terminal takes whole go to the
+        tally, as Lark's lexer would take them (it is the terminal tried first where an entry
+        starts); each other request is parsed on its own."""
+        tally, flat, scan = self.tally, _flat_requests(), _scan(str)
+        position, length = 0, len(text)
+        line_offset, counted_to = 0, 0
+        while position < length:
+            match = flat.match(text, position)
+            if match is not None:
+                requests, reached = tally.add_run(text, position, match.end())
+                self._read += requests
+                position = reached
+                if reached == match.end():
+                    continue
+                # Stopped before a request whose header time is impossible: read it line by line.
+            following = scan.next_request.search(text, position)
+            end = following.start() + 1 if following is not None else length
+            line_offset += text.count("\n", counted_to, position)
+            counted_to = position
+            self._parse(text[position:end], line_offset, cut_off_possible and end == length, end < length)
+            position = end
+
+    def _parse(self, text: str, line_offset: int, cut_off_possible: bool, followed: bool = False) -> None:
+        """Parse ``text`` (requests only) with the LALR parser, skipping malformed entries.
+
+        ``followed``: another request follows ``text`` (which was cut from a longer text), so that
+        an entry ending early is noted as it would be were that request's header there.
+        """
+        parser = shared_parser()
+        self._line_offset = line_offset
+        while text:
+            try:
+                parser.parse(text)
+                break
+            except UnexpectedInput as error:
+                resume = self._recover(error, parser.indenter.entry_start, text, cut_off_possible, followed)
+            self._line_offset += text.count("\n", 0, resume)
+            text = text[resume:]
 
     def _requests_only(self, chunk: Chunk) -> tuple[str, bool]:
-        """The chunk's REQUEST entries as one text, and whether the last of them ends the chunk."""
-        parser = shared_parser()
-        text = chunk.text
-        entries = self.report.entries
-        # Requests are what lies between the other entries (from the first header on).
-        runs: list[tuple[int, int]] = []
-        position = parser.next_header(text, 0)
-        if position < 0:
+        """The chunk's REQUEST entries as one text, and whether the last of them ends the chunk.
+
+        Other entries are counted by kind from their headers, and never decoded.
+        """
+        data = chunk.data
+        chunk.data = None  # from here on, the only copy is the one decoded below
+        if not data:
             return "", False
-        for match in parser.other_entries(text):
-            start, end = match.span()
-            entries[header_kind(text[start : text.find("\n", start)])] += 1
-            if start > position:
-                runs.append((position, start))
-            position = end
-        if position < len(text):
-            runs.append((position, len(text)))
-        lines = self._lines = _LineMap()
-        line, position = chunk.first_line, 0
-        for start, end in runs:
-            line += text.count("\n", position, start)
-            lines.add(line)
-            run_lines = text.count("\n", start, end)
-            lines.extend(run_lines)
-            line += run_lines
-            position = end
-        if len(runs) == 1 and runs[0] == (0, len(text)):
-            joined = text  # requests only: no copy (a huge entry is not copied again)
+        if len(data) > _LAZY_LINES_LIMIT:
+            joined, reaches_end = self._requests_in_place(data, chunk.first_line)
         else:
-            joined = "".join(text[start:end] for start, end in runs)
+            joined, reaches_end = self._requests_split(data, chunk.first_line)
+        del data
+        if isinstance(joined, bytes):
+            joined = str(joined, "utf-8", "replace")
         # A request written with CRLF that can be read starts `...\r\nArray\r\n`; CRs inside values
         # (a browser's textarea) are common and must not cost a pass over every chunk.
         if "\r\nArray\r\n" in joined:
             joined = _crlf_entries_to_lf(joined)
-        return joined, bool(runs) and position == len(text)
+        return joined, reaches_end
 
-    def _recover(self, error: UnexpectedInput, entry: Token | None, text: str, cut_off: bool) -> int:
+    def _requests_split(self, data: bytes | str, first_line: int) -> tuple[bytes | str, bool]:
+        """Kinds and requests from one split of the chunk at its headers (no Python loop over
+        entries); line numbers are worked out later, if a note needs them."""
+        scan = _scan(type(data))
+        entries = self.report.entries
+        # [text before the first header after a newline, then per header: its start, the rest of
+        # a REQUEST header line, the kind word and colon of another, an odd shape; the text after]
+        parts = scan.split.split(data)
+        kinds = Counter(zip(parts[3::6], parts[4::6], parts[5::6], strict=True))
+        kinds.pop((None, None, None), None)  # the REQUEST headers
+        if any(odd is not None for _, _, odd in kinds):  # a header of another shape: read all exactly
+            for (word, colon), count in Counter(scan.other_kinds.findall(data)).items():
+                entries[_kind(word, colon)] += count
+        else:
+            for (word, colon, _), count in kinds.items():
+                entries[_kind(word, colon)] += count
+        empty, newline = data[:0], data[-1:]
+        pieces: list = []
+        if scan.header.match(data):  # the chunk starts with a header (it does, but for the first)
+            if scan.request.match(data):
+                pieces += [parts[0], newline]
+            else:
+                first = scan.other_kind.match(data)
+                entries[_kind(*first.groups())] += 1  # type: ignore[union-attr]
+        self._lines = _LineMap(data, first_line)
+        if len(parts) == 1:
+            return (data if pieces else empty), bool(pieces)
+        if parts[-1].endswith(newline):
+            parts[-1] = parts[-1][:-1]  # each text lost its newline to the next header but the last
+        rests = parts[2::6]
+        starts, texts = compress(parts[1::6], rests), compress(parts[6::6], rests)
+        pieces += chain.from_iterable(zip(starts, compress(rests, rests), texts, repeat(newline)))
+        return empty.join(pieces), parts[-5] is not None
+
+    def _requests_in_place(self, data: bytes | str, first_line: int) -> tuple[bytes | str, bool]:
+        """Kinds and requests of a large chunk, found in place: a chunk that is one huge request is
+        not copied (its memory stays within about twice its size)."""
+        scan = _scan(type(data))
+        entries = self.report.entries
+        first = scan.other_kind.match(data)
+        if first is not None:
+            entries[_kind(*first.groups())] += 1
+        for (word, colon), count in Counter(scan.other_kinds.findall(data)).items():
+            entries[_kind(word, colon)] += count
+        runs = _request_runs(data)
+        self._lines = _LineMap(data, first_line, runs)
+        self._lines.build()  # now, so that the chunk's bytes are not held while its text is read
+        reaches_end = bool(runs) and runs[-1][1] == len(data)
+        if len(runs) == 1 and runs[0] == (0, len(data)):
+            return data, reaches_end  # requests only: no copy
+        return data[:0].join([data[start:end] for start, end in runs]), reaches_end
+
+    def _recover(
+        self, error: UnexpectedInput, entry: Token | None, text: str, cut_off: bool, followed: bool = False
+    ) -> int:
         """Note the broken entry and return where parsing resumes: the next header after it."""
         original = self._lines.original
         entry_line = original(self._line_offset + (entry.line if entry is not None else 1))
@@ -284,6 +437,15 @@ class _Collector:
         if at_end and cut_off:
             self.report.cut_off.append(Skipped(self.name, entry_line, "print_r dump cut off at the end"))
             self.cut_off_at_end = True
+            return len(text)
+        if at_end and followed:
+            # Where the next request's header stands: the parser would have stopped at it.
+            bad_line = original(self._line_offset + text.count("\n") + 1)
+            if "TYPE" in error.expected:  # type: ignore[attr-defined]
+                reason = "no print_r dump after the REQUEST header"
+            else:
+                reason = "print_r dump broken off by the next entry"
+            self.report.skip(Skipped(self.name, entry_line, reason, bad_line))
             return len(text)
         bad_line = original(self._line_offset + _error_line(error))
         reason = "print_r dump broken off by the next entry" if at_end else _reason(error)
@@ -293,6 +455,17 @@ class _Collector:
         if entry is not None and header <= entry.start_pos:
             header = shared_parser().next_header(text, entry.start_pos + 1)
         return header if header >= 0 else len(text)
+
+
+_FLAT_REQUESTS: re.Pattern[str] | None = None
+
+
+def _flat_requests() -> re.Pattern[str]:
+    """The grammar's FLAT_REQUESTS terminal, compiled as Lark's lexer compiles it."""
+    global _FLAT_REQUESTS
+    if _FLAT_REQUESTS is None:
+        _FLAT_REQUESTS = re.compile(shared_parser().terminal_regex("FLAT_REQUESTS"))
+    return _FLAT_REQUESTS
 
 
 def _crlf_entries_to_lf(text: str) -> str:
@@ -309,25 +482,69 @@ def _crlf_entries_to_lf(text: str) -> str:
     return "".join([*pieces, text[position:]]) if pieces else text
 
 
-class _LineMap:
-    """Maps line numbers of the requests-only text back to line numbers of the log."""
+def _request_runs(data: bytes | str) -> list[tuple[int, int]]:
+    """Where the runs of consecutive requests are: what lies between the other entries, from the
+    first header on."""
+    scan = _scan(type(data))
+    runs: list[tuple[int, int]] = []
+    length = len(data)
+    if scan.request.match(data):
+        position = 0
+    else:
+        found = scan.next_request.search(data)
+        position = found.start() + 1 if found is not None else length
+    while position < length:
+        other = scan.next_other.search(data, position)
+        end = other.start() + 1 if other is not None else length
+        runs.append((position, end))
+        found = scan.next_request.search(data, end - 1) if end < length else None
+        position = found.start() + 1 if found is not None else length
+    return runs
 
-    def __init__(self) -> None:
+
+# A chunk larger than this is read in place, its line numbers counted at once rather than when
+# first needed.
+_LAZY_LINES_LIMIT = 8 << 20
+
+
+class _LineMap:
+    """Maps line numbers of the requests-only text back to line numbers of the log.
+
+    Counting the lines of a chunk costs a pass over it, and line numbers are needed only for notes
+    (and Request records): the map is built on first use, from the chunk's bytes and its runs of
+    requests.
+    """
+
+    def __init__(
+        self, data: bytes | str = b"", first_line: int = 1, runs: list[tuple[int, int]] | None = None
+    ) -> None:
+        self._data: bytes | str | None = data
+        self._first_line = first_line
+        self._runs = runs
         self._joined: list[int] = []  # first line of each run of requests in the joined text
         self._original: list[int] = []  # the same line in the log
-        self._next = 1
 
-    def add(self, original_line: int) -> None:
-        """A run of consecutive requests starts here, at this line of the log."""
-        self._joined.append(self._next)
-        self._original.append(original_line)
-
-    def extend(self, lines: int) -> None:
-        """The current run goes on for this many more lines."""
-        self._next += lines
+    def build(self) -> None:
+        """Count the lines (once), and let go of the chunk."""
+        data = self._data
+        if data is None:
+            return
+        newline = b"\n" if isinstance(data, bytes) else "\n"
+        line, position, joined = self._first_line, 0, 1
+        runs = self._runs if self._runs is not None else _request_runs(data)
+        for start, end in runs:
+            line += data.count(newline, position, start)
+            self._joined.append(joined)
+            self._original.append(line)
+            run_lines = data.count(newline, start, end)
+            joined += run_lines
+            line += run_lines
+            position = end
+        self._data = None
 
     def original(self, joined_line: int) -> int:
         """The log's line number of a line of the joined text."""
+        self.build()
         index = bisect_right(self._joined, joined_line) - 1
         if index < 0:
             return joined_line

@@ -28,14 +28,20 @@ _BOM = b"\xef\xbb\xbf"
 Source = Union[str, os.PathLike, BinaryIO]  # noqa: UP007 - a runtime alias, Python 3.10 needs Union
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Chunk:
-    """Whole entries of a log: their text, the line number of their first line, and whether
-    the chunk is the last one of its source (so that an open dump at its end is cut off)."""
+    """Whole entries of a log: their bytes (not yet decoded: most of a noisy log is only counted),
+    the line number of their first line, whether the chunk is the last one of its source (so that
+    an open dump at its end is cut off), and how many lines it holds.
 
-    text: str
+    ``data`` may also be text (a log held in a string). Whoever reads the chunk may set ``data``
+    to None once done with it, so that a huge entry is not held twice.
+    """
+
+    data: bytes | str | None
     first_line: int
     last: bool
+    lines: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,10 +225,10 @@ class LogReader:
             head = b"".join([*pending, memoryview(block)[:cut]])
             pending = [block[cut:]] if cut < len(block) else []
             if head:
-                lines, size = head.count(b"\n"), len(head)
+                size = len(head)
                 chunk = self._chunk(head, line, crlf, False)
-                del head  # only the text stays while the chunk is parsed
-                line += lines
+                del head  # the chunk holds the only reference
+                line += chunk.lines
                 offset += size
                 # Its requests are all handed on before the next read: should that read fail,
                 # reading can resume here without counting anything twice.
@@ -239,12 +245,15 @@ class LogReader:
         self.last_entry_offset = offset + last_entry
         self.last_entry_line = line + buffer.count(b"\n", 0, last_entry)
         # A part that stops at an entry boundary (``end``) has nothing cut off at its end.
-        return self._chunk(memoryview(buffer)[:end], line, crlf, self.end is None)
+        data = buffer if end == len(buffer) else buffer[:end]
+        del buffer
+        return self._chunk(data, line, crlf, self.end is None)
 
-    def _chunk(self, data: bytes | memoryview, line: int, crlf: bool | None, last: bool) -> Chunk:
+    def _chunk(self, data: bytes, line: int, crlf: bool | None, last: bool) -> Chunk:
+        lines = data.count(b"\n")
         if crlf:
-            data = bytes(data).replace(b"\r\n", b"\n")
-        return Chunk(str(data, "utf-8", "replace"), line, last)
+            data = data.replace(b"\r\n", b"\n")
+        return Chunk(data, line, last, lines)
 
     def _last_boundary(self, block: bytes, previous_ends_line: bool, end: int | None = None) -> int:
         """Offset in ``block[:end]`` of the last header line that starts a line, or -1.

@@ -90,9 +90,7 @@ def _mine_part(part: _Part) -> dict[str, Any]:
     report = ParseReport()
     reader = open_reader(part.path, start=part.start, start_line=1, end=part.end)
     parser = SourceParser(reader, report)
-    for request in parser:
-        if request.method:
-            catalog.add(request)
+    parser.count_into(catalog)
     return {
         "catalog": catalog.to_dict(),
         "requests": report.requests,

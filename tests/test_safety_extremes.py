@@ -128,11 +128,6 @@ def test_one_value_of_50_mb_does_not_take_more_than_4x_its_size(huge_value_run):
     assert growth < 4 * VALUE_MB * 1_000_000, f"peak RSS grew by {growth / 1e6:.0f} MB"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 5 target not reached yet: one 50 MB value takes ~156 MB of peak memory (3.1x; about "
-    "2x asked): the chunk's text, Lark's token (a copy) and the value built from it are alive at once",
-)
 def test_one_value_of_50_mb_takes_about_twice_its_size(huge_value_run):
     """Peak RSS growth while mining stays within about twice the value's size."""
     growth = huge_value_run[0]

@@ -1,0 +1,232 @@
+"""Counting requests in bulk: how mining feeds the catalog without building every request.
+
+What a catalog holds of a method's arguments depends only on how many times each top-level element
+(``[key] => value``, with its value's further lines or nested block) occurs in its calls: no two
+elements of one call share an argument name, and the catalog's samples do not depend on order (see
+``_catalog``). So for a run of flat requests, the grammar's FLAT_REQUESTS token, a Tally counts the
+elements of each method with C-level counting, and builds a value only once per distinct element,
+when the counts are handed to the catalog. Requests the grammar parses line by line are kept whole
+and counted in their place among the others.
+
+The catalog is the same as counting request by request (tests compare the two).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime
+from itertools import chain, repeat
+from operator import itemgetter
+from typing import Any
+
+from ._catalog import Catalog
+from ._grammar import element_value, parse_timestamp, shared_parser
+from ._parser import method_name
+
+try:  # the C helper behind Counter.update(iterable), without its Python-level checks
+    from collections import _count_elements  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - every CPython has it; other Pythons may not
+
+    def _count_elements(mapping: dict, iterable: Any) -> None:
+        get = mapping.get
+        for element in iterable:
+            mapping[element] = get(element, 0) + 1
+
+
+# The fields of a REQUEST header that the grammar has already matched: time, component and path.
+_FIELDS = r"\[([^\]\n]*)\] \[([^\]\/\n]*)\/#\d+\] REQUEST: ([^\n]*)\n"
+_FIRST_REQUEST = re.compile(_FIELDS)
+_NEXT_REQUEST = re.compile("\n" + _FIELDS)
+
+# A header time that surely names a moment (the grammar only promises digits): a day the month has
+# (29 February aside), hours, minutes and seconds in range, a year from 1, an offset under 24 hours.
+_SURE_TIME = (
+    r"(?:(?:0[1-9]|1\d|2[0-8])-(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    r"|(?:29|30)-(?:Jan|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|31-(?:Jan|Mar|May|Jul|Aug|Oct|Dec))"
+    r"-(?!0000)\d{4} (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d[+-](?:(?:[01]\d|2[0-2])\d\d|23[0-5]\d)\]"
+)
+_SURE_FIRST = re.compile(r"\[" + _SURE_TIME)
+_UNSURE_NEXT = re.compile(r"\n\[(?!" + _SURE_TIME + ")")
+
+# A run longer than this is counted without cutting it into a copy per request (memory stays
+# within about twice a huge entry's size).
+_SPLIT_LIMIT = 4 << 20
+
+# Hand the counts to the catalog once this many distinct elements are held, or this much text was
+# counted (the elements keep their text until then).
+FLUSH_ELEMENTS = 100_000
+FLUSH_CHARACTERS = 64 << 20
+
+
+_MONTH_AND_YEAR = itemgetter(slice(3, 11))
+_OFFSET = itemgetter(slice(20, 25))
+
+
+def _in_order(stamps: list[str]) -> bool:
+    """Whether header times never go back: in one month and one UTC offset, the text of
+    ``dd-Mon-yyyy hh:mm:ss+zzzz`` sorts as the time does (checked without a Python loop)."""
+    return (
+        len(set(map(_MONTH_AND_YEAR, stamps))) == 1
+        and len(set(map(_OFFSET, stamps))) == 1
+        and stamps == sorted(stamps)
+    )
+
+
+class Tally:
+    """Calls, times and top-level elements of requests, counted until ``flush_into`` a catalog.
+
+    Everything is keyed by the request's path, in the order first seen; paths become method names
+    when the counts are handed over.
+    """
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self._calls: Counter = Counter()  # (path, component) -> calls
+        self._stamps: dict[tuple[str, str], None] = {}  # (path, header time), in log order
+        # (path, element) -> count; (path, number) for a request parsed line by line, whose
+        # params are in _whole.
+        self._elements: Counter = Counter()
+        self._whole: dict[int, Any] = {}
+        self._characters = 0
+        self._times: dict[str, datetime | None] = {}  # header time -> its moment (None: impossible)
+        self._minutes: dict[str, int] = {}  # header time without its seconds -> POSIX time
+
+    @property
+    def full(self) -> bool:
+        """Whether the counts should be handed to the catalog now, to keep memory flat."""
+        return len(self._elements) >= FLUSH_ELEMENTS or self._characters >= FLUSH_CHARACTERS
+
+    def _moment(self, stamp: str) -> datetime | None:
+        """The moment of a header time, or None when it names none (day 99)."""
+        moment = self._times.get(stamp, False)
+        if moment is False:
+            try:
+                moment = parse_timestamp(stamp)
+            except (KeyError, ValueError):
+                moment = None
+            if len(self._times) > 10_000:
+                self._times.clear()
+            self._times[stamp] = moment
+        return moment  # type: ignore[return-value]
+
+    def _instant(self, stamp: str) -> int:
+        """A header time (a possible one) as POSIX seconds, to compare times fast."""
+        key = stamp[:17] + stamp[20:]
+        minute = self._minutes.get(key)
+        if minute is None:
+            if len(self._minutes) > 10_000:
+                self._minutes.clear()
+            minute = self._minutes[key] = int(parse_timestamp(stamp[:18] + "00" + stamp[20:]).timestamp())
+        return minute + int(stamp[18:20])
+
+    def add_run(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Count the FLAT_REQUESTS run ``text[start:end]``; returns how many requests were counted
+        and where counting stopped: at ``end``, or before a request whose header time is
+        impossible (to be read line by line, and skipped with a note)."""
+        if not _SURE_FIRST.match(text, start) or _UNSURE_NEXT.search(text, start, end):
+            end = self._possible_part(text, start, end)
+            if end == start:
+                return 0, start
+        first = _FIRST_REQUEST.match(text, start, end)
+        if first is None:  # pragma: no cover - the grammar's token starts with a REQUEST header
+            return 0, start
+        stamps = [first.group(1)]
+        components = [first.group(2)]
+        paths = [first.group(3)]
+        if end - start <= _SPLIT_LIMIT:
+            # [body, time, component, path, body, ...]: every field of the run from C code.
+            parts = _NEXT_REQUEST.split(text[first.end() : end])
+            stamps += parts[1::4]
+            components += parts[2::4]
+            paths += parts[3::4]
+            bodies = parts[0::4]
+            elements = map(shared_parser().top_element.findall, bodies)
+        else:
+            matches = list(_NEXT_REQUEST.finditer(text, first.end(), end))
+            for match in matches:
+                stamps.append(match.group(1))
+                components.append(match.group(2))
+                paths.append(match.group(3))
+            starts = [first.end()] + [match.end() for match in matches]
+            stops = [match.start() for match in matches] + [end]
+            elements = map(shared_parser().top_element.findall, repeat(text), starts, stops)
+        _count_elements(self._calls, zip(paths, components, strict=True))
+        if _in_order(stamps):
+            # Each path's earliest time is its first here and its latest its last: keep only those.
+            firsts = dict(zip(reversed(paths), reversed(stamps), strict=True))
+            self._stamps.update(dict.fromkeys(firsts.items()))
+            self._stamps.update(dict.fromkeys(dict(zip(paths, stamps, strict=True)).items()))
+        else:
+            self._stamps.update(dict.fromkeys(zip(paths, stamps, strict=True)))
+        # (path, element) for every element of every request, counted without a Python loop.
+        _count_elements(self._elements, chain.from_iterable(map(zip, map(repeat, paths), elements)))
+        self.requests += len(paths)
+        self._characters += end - start
+        return len(paths), end
+
+    def _possible_part(self, text: str, start: int, end: int) -> int:
+        """Where the first request with an impossible header time starts (``end`` if none)."""
+        moment = self._moment
+        first = _FIRST_REQUEST.match(text, start, end)
+        if first is None or moment(first.group(1)) is None:
+            return start
+        for match in _NEXT_REQUEST.finditer(text, first.end(), end):
+            if moment(match.group(1)) is None:
+                return match.start() + 1
+        return end
+
+    def add_request(self, stamp: str, component: str, path: str, params: Any) -> None:
+        """Count one request whose params were built whole (by the line-by-line grammar)."""
+        self._calls[path, component] += 1
+        self._stamps[path, stamp] = None
+        number = len(self._whole)
+        self._whole[number] = params
+        self._elements[path, number] = 1
+        self.requests += 1
+
+    def flush_into(self, catalog: Catalog) -> None:
+        """Add what was counted to ``catalog`` and start counting afresh."""
+        methods = catalog.methods
+        names: dict[str, str] = {}
+        for (path, component), count in self._calls.items():
+            name = names[path] = method_name(path)
+            if name:
+                catalog.count_call(name, component, None, count)
+        # The earliest and latest time of each method; the first seen of equal ones, as when
+        # requests are counted one by one.
+        earliest: dict[str, tuple[int, str]] = {}
+        latest: dict[str, tuple[int, str]] = {}
+        instant = self._instant
+        for path, stamp in self._stamps:
+            name = names[path]
+            when = instant(stamp)
+            known = earliest.get(name)
+            if known is None:
+                earliest[name] = latest[name] = (when, stamp)
+            elif when < known[0]:
+                earliest[name] = (when, stamp)
+            elif when > latest[name][0]:
+                latest[name] = (when, stamp)
+        for name, (_, stamp) in earliest.items():
+            if name:
+                catalog.saw_call(methods[name], parse_timestamp(stamp))
+                catalog.saw_call(methods[name], parse_timestamp(latest[name][1]))
+        whole = self._whole
+        for (path, element), count in self._elements.items():
+            name = names[path]
+            if not name:
+                continue
+            method = methods[name]
+            if element.__class__ is int:
+                catalog.add_params(method, whole[element])
+                continue
+            key, lines = element
+            argument = method.arguments.get(key)
+            if argument is None or lines.startswith("Array\n        (\n"):
+                catalog.add_element(method, key, element_value(lines), count)
+            else:
+                argument.seen += count
+                catalog._count(argument, lines[:-1], count)
+        self._calls, self._stamps, self._elements, self._whole = Counter(), {}, Counter(), {}
+        self._characters = 0

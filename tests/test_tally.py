@@ -1,0 +1,183 @@
+"""Mining counts requests in bulk (``_tally``); the catalog and notes must be exactly those of
+counting the parser's Request records one by one, whatever path a chunk takes through the code."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_workers import _generator
+
+import logminer
+from logminer import _parser, _tally
+
+CORPUS = sorted((ROOT / "tests" / "fuzz_corpus").glob("*.log"))
+HEADER = "[20-Jan-2012 17:32:{:02d}+0200] [webAdmin/#{}] REQUEST: /{}\n"
+
+
+def one_by_one(data: bytes) -> tuple[dict, logminer.ParseReport]:
+    """The catalog and report of counting every Request record in turn (no tally)."""
+    catalog, report = logminer.Catalog(), logminer.ParseReport()
+    catalog.add_all(request for request in logminer.parse(io.BytesIO(data), report) if request.method)
+    return catalog.to_dict()["methods"], report
+
+
+def in_bulk(data: bytes) -> tuple[dict, logminer.ParseReport]:
+    catalog = logminer.Catalog()
+    result = logminer.mine(io.BytesIO(data), catalog)
+    return catalog.to_dict()["methods"], result.report
+
+
+def notes(report: logminer.ParseReport) -> tuple:
+    return (
+        report.requests,
+        dict(report.entries),
+        [(s.line, s.reason, s.bad_line) for s in report.skipped],
+        [(c.line, c.reason) for c in report.cut_off],
+    )
+
+
+def assert_same(data: bytes) -> dict:
+    try:
+        expected, expected_report = one_by_one(data)
+    except logminer.SourceError as error:
+        result = logminer.mine(io.BytesIO(data), logminer.Catalog())
+        assert result.failures == [str(error)] and result.requests == 0
+        return {}
+    methods, report = in_bulk(data)
+    # Compared as JSON text: the order of arguments (the order they were first seen) counts too.
+    assert json.dumps(methods) == json.dumps(expected)
+    assert notes(report) == notes(expected_report)
+    return methods
+
+
+@pytest.fixture(scope="module")
+def generated() -> dict[str, bytes]:
+    generator = _generator()
+    logs = {}
+    for profile in ("dense", "noisy"):
+        data = generator.generate(600 << 10, profile, 3)
+        logs[profile] = data if isinstance(data, bytes) else data.encode("utf-8")
+    return logs
+
+
+@pytest.mark.parametrize("profile", ["dense", "noisy"])
+def test_generated_logs_give_the_same_catalog_and_notes(generated, profile):
+    methods = assert_same(generated[profile])
+    assert len(methods) > 30
+
+
+def test_the_sample_gives_the_same_catalog_and_notes():
+    methods = assert_same((ROOT / "fixtures" / "runtime.log").read_bytes())
+    assert methods["clients.add"]["calls"] > 10
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[path.name for path in CORPUS])
+def test_every_nasty_input_gives_the_same_catalog_and_notes(path):
+    assert_same(path.read_bytes())
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        (_tally, "FLUSH_ELEMENTS", 1),  # counts handed to the catalog after every chunk
+        (_tally, "FLUSH_CHARACTERS", 1),
+        (_tally, "_SPLIT_LIMIT", 0),  # every run counted in place, as a huge one is
+        (_parser, "_LAZY_LINES_LIMIT", 0),  # every chunk read in place, as a huge one is
+    ],
+    ids=["flush-often", "flush-by-size", "runs-in-place", "chunks-in-place"],
+)
+def test_every_path_through_the_code_gives_the_same(generated, monkeypatch, setting):
+    module, name, value = setting
+    monkeypatch.setattr(module, name, value)
+    for data in generated.values():
+        assert_same(data)
+    assert_same((ROOT / "tests" / "fuzz_corpus" / "impossible-timestamp-day-99.log").read_bytes())
+
+
+def test_small_chunks_give_the_same(generated):
+    """Chunks of a few entries: runs, line numbers and flushes at many more boundaries."""
+    data = generated["noisy"][: 200 << 10]
+    data = data[: data.rindex(b"\n[") + 1]
+    expected, report = logminer.Catalog(), logminer.ParseReport()
+    expected.add_all(r for r in logminer.parse(io.BytesIO(data), report, chunk_size=4096) if r.method)
+    catalog = logminer.Catalog()
+    reader = _parser.open_reader(io.BytesIO(data), chunk_size=4096)
+    parser = _parser.SourceParser(reader, logminer.ParseReport())
+    parser.count_into(catalog)
+    assert json.dumps(catalog.to_dict()["methods"]) == json.dumps(expected.to_dict()["methods"])
+    assert notes(parser.report) == notes(report)
+    assert parser.report.requests > 50
+
+
+def entry(second: int, path: str, body: str) -> str:
+    return HEADER.format(second, second, path) + body
+
+
+pieces = st.sampled_from([*"ab1 -:@.\n]Ж", "Array", "    [x] => y", "    [x]", ")"])
+values = st.lists(pieces, max_size=8).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["clients/add", "clients/add?x=1", "clients/list", "/", "rates/edit"]),
+            st.lists(st.tuples(st.sampled_from(["id", "name", "SID", "fields", "note"]), values), max_size=5),
+            st.sampled_from(["", "SQL: SELECT 1\n", "NOTICE: x\nmore\n", "[odd header\n"]),
+            st.sampled_from(["flat", "nested", "no dump", "unclosed", "no Array line"]),
+        ),
+        max_size=12,
+    )
+)
+def test_random_request_sequences_give_the_same(requests):
+    """Random requests (one-line, multi-line and nested values; transport keys; the same method
+    under two paths; broken dumps), with other entries between them: the same catalog and the
+    same notes as one by one."""
+    text = []
+    for second, (path, pairs, other, shape) in enumerate(requests):
+        lines = ["Array", "("]
+        for key, value in dict(pairs).items():
+            if shape == "nested" and key == "fields":
+                lines += [f"    [{key}] => Array", "        (", f"            [0] => {value}"]
+                lines += ["        )", ""]
+            else:
+                lines.append(f"    [{key}] => {value}")
+        lines += [")", "", ""]
+        if shape == "no dump":
+            lines = [""]
+        elif shape == "unclosed":
+            lines = [*lines[:-3], ""]
+        elif shape == "no Array line":
+            lines = lines[1:]
+        text.append(entry(second % 60, path, "\n".join(lines)))
+        if other:
+            text.append(f"[20-Jan-2012 17:33:00+0200] [webAdmin/#1] {other}")
+    assert_same("".join(text).encode("utf-8"))
+
+
+def test_a_repeated_impossible_time_is_skipped_every_time():
+    """A header time that names no moment is skipped each time it appears (a cache once let the
+    second one through with the previous request's time)."""
+    good = entry(1, "clients/list", "Array\n(\n    [id] => 1\n)\n\n")
+    bad = "[99-Jan-2012 17:32:02+0200] [webAdmin/#2] REQUEST: /clients/add\nArray\n(\n    [id] => 2\n)\n\n"
+    methods = assert_same((good + bad + bad).encode())
+    _, report = in_bulk((good + bad + bad).encode())
+    assert report.skip_reasons["impossible time in the REQUEST header"] == 2
+    assert "clients.add" not in methods
+
+
+def test_header_kinds_of_every_shape_are_counted_as_one_by_one():
+    """Other entries are counted by kind from their header, in bytes, without decoding them."""
+    shapes = ["SQL: x", "NOTICE: y", "Debug: z", "ÄÖ: u", "no colon here", "x] ] SQL: w", "REQUEST: /nope"]
+    header = "[20-Jan-2012 17:32:00+0200] [webAdmin{}] {}\n"
+    text = "".join(header.format(index, shape) for index, shape in enumerate(shapes))
+    text += entry(5, "clients/list", "Array\n(\n    [id] => 1\n)\n\n")
+    _, report = in_bulk(text.encode())
+    expected = {"SQL": 1, "NOTICE": 1, "?": 3, "ÄÖ": 1, "REQUEST": 2}
+    assert dict(report.entries) == expected
+    assert_same(text.encode())
