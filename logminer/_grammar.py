@@ -398,6 +398,7 @@ class RuntimeLogParser:
         common = _common_start(self.header_regex, request)
         self.header_start_regex = common[: common.rindex(r"\] \[") + len(r"\] \[")]
         self.top_element = re.compile(_top_element_regex(self.terminal_regex("FLAT_DUMP")))
+        self.request_fields_regex = _request_fields_regex(self.header_start_regex, request)
         self._request_lines = re.compile("^" + request, re.MULTILINE)
         # Entries that are not requests: an ENTRY whose header is not a REQUEST header.
         self._others = re.compile(f"^(?!{request}){self.header_regex}", re.MULTILINE)
@@ -430,6 +431,18 @@ def _common_start(first: str, second: str) -> str:
     while length < min(len(first), len(second)) and first[length] == second[length]:
         length += 1
     return first[:length]
+
+
+def _request_fields_regex(header_start: str, request: str) -> str:
+    """The REQUEST_HEADER terminal with groups: the whole line, its time, component and path."""
+    rest = request[len(header_start) :]
+    component, number, after = rest.partition(r"\/#")
+    middle, word, path = after.partition("REQUEST: ")
+    opening, closing = r"\[", r"\] \["
+    if not (number and word and path.endswith("\n") and header_start.startswith(opening)):  # pragma: no cover
+        raise RuntimeError("runtime.lark: REQUEST_HEADER no longer has the shape _grammar.py reads it by")
+    stamp = header_start[len(opening) : -len(closing)]
+    return f"({opening}({stamp}){closing}({component}){number}{middle}{word}({path[:-1]})\n)"
 
 
 def _top_element_regex(flat_dump: str) -> str:

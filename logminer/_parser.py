@@ -314,9 +314,29 @@ class _Collector:
             self.report.entries["REQUEST"] += self._read
 
     def _count(self, text: str, cut_off_possible: bool) -> None:
-        """Count the requests of ``text``: runs the FLAT_REQUESTS terminal takes whole go to the
-        tally, as Lark's lexer would take them (it is the terminal tried first where an entry
-        starts); each other request is parsed on its own."""
+        """Count the requests of ``text``: those whose dump is what the grammar's FLAT_DUMP
+        terminal takes in the tally, in bulk (as Lark's lexer would take them: FLAT_REQUESTS is
+        the terminal tried first where an entry starts); each other request is parsed on its own,
+        in its turn."""
+        from . import _tally
+
+        if len(text) > _tally._SPLIT_LIMIT:
+            self._count_in_place(text, cut_off_possible)
+            return
+        lines = [0, 0]  # lines before the last request read apart, and where that one starts
+
+        def read_apart(start: int, end: int) -> None:
+            lines[0] += text.count("\n", lines[1], start)
+            lines[1] = start
+            length = len(text)
+            self._parse(text[start:end], lines[0], cut_off_possible and end == length, end < length)
+
+        counted = self.tally.add_requests(text, read_apart)  # (read_apart counts its own)
+        self._read += counted
+
+    def _count_in_place(self, text: str, cut_off_possible: bool) -> None:
+        """``_count`` for a large text (a huge entry): runs the FLAT_REQUESTS terminal takes whole
+        are counted where they stand, without a copy."""
         tally, flat, scan = self.tally, _flat_requests(), _scan(str)
         position, length = 0, len(text)
         line_offset, counted_to = 0, 0

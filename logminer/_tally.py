@@ -13,10 +13,12 @@ The catalog is the same as counting request by request (tests compare the two).
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
-from itertools import chain, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -34,10 +36,14 @@ except ImportError:  # pragma: no cover - every CPython has it; other Pythons ma
             mapping[element] = get(element, 0) + 1
 
 
-# The fields of a REQUEST header that the grammar has already matched: time, component and path.
-_FIELDS = r"\[([^\]\n]*)\] \[([^\]\/\n]*)\/#\d+\] REQUEST: ([^\n]*)\n"
-_FIRST_REQUEST = re.compile(_FIELDS)
-_NEXT_REQUEST = re.compile("\n" + _FIELDS)
+# A REQUEST header line (the grammar's REQUEST_HEADER terminal) with its time, component and path;
+# after a newline, where a split cuts a run of requests.
+_REQUEST = re.compile(shared_parser().request_fields_regex)
+_NEXT_REQUEST = re.compile("\n" + shared_parser().request_fields_regex)
+# What a FLAT_DUMP adds around its elements, and to each element around its key and value lines.
+_DUMP_HEAD = "Array\n(\n"
+_KEY_PARTS = len("    [") + len("] => ")
+
 
 # A header time that surely names a moment (the grammar only promises digits): a day the month has
 # (29 February aside), hours, minutes and seconds in range, a year from 1, an offset under 24 hours.
@@ -49,14 +55,44 @@ _SURE_TIME = (
 _SURE_FIRST = re.compile(r"\[" + _SURE_TIME)
 _UNSURE_NEXT = re.compile(r"\n\[(?!" + _SURE_TIME + ")")
 
-# A run longer than this is counted without cutting it into a copy per request (memory stays
-# within about twice a huge entry's size).
-_SPLIT_LIMIT = 4 << 20
+# A text longer than this is counted in place, without cutting it into a copy per request (memory
+# stays within about twice a huge entry's size).
+_SPLIT_LIMIT = 8 << 20
 
 # Hand the counts to the catalog once this many distinct elements are held, or this much text was
 # counted (the elements keep their text until then).
 FLUSH_ELEMENTS = 100_000
 FLUSH_CHARACTERS = 64 << 20
+
+
+def _all_flat(dumps: list[str], found: list[dict[str, str]]) -> bool:
+    """Whether every dump is flat (see ``_flat_dumps``), from totals: the elements of a dump never
+    reach past it, so when all dumps together are covered, each one is."""
+    count = len(dumps)
+    if sum(map(str.startswith, dumps, repeat(_DUMP_HEAD))) != count:
+        return False
+    closed_with_newline = sum(map(str.endswith, dumps, repeat("\n)\n")))
+    if closed_with_newline + sum(map(str.endswith, dumps, repeat("\n)"))) != count:
+        return False
+    covered = sum(map(len, chain.from_iterable(chain.from_iterable(map(dict.items, found)))))
+    elements = sum(map(len, found))
+    around = count * (len(_DUMP_HEAD) + 1) + closed_with_newline
+    return sum(map(len, dumps)) == covered + elements * _KEY_PARTS + around
+
+
+def _flat_dumps(dumps: list[str], found: list[dict[str, str]]) -> list[bool]:
+    """Which dumps are what the FLAT_DUMP terminal matches: `Array`, `(`, then elements found by
+    its element pattern covering every character up to the closing `)` line (whose newline the
+    split may have taken). The pattern's matches cannot overlap, so equal lengths mean no gap. A
+    key written twice (not from PHP, a damaged log) leaves a gap: such a dump is read apart."""
+    closed_with_newline = list(map(str.endswith, dumps, repeat("\n)\n")))
+    closed = map(operator.or_, closed_with_newline, map(str.endswith, dumps, repeat("\n)")))
+    opened = map(str.startswith, dumps, repeat(_DUMP_HEAD))
+    covered = map(sum, map(map, repeat(len), map(chain.from_iterable, map(dict.items, found))))
+    with_keys = map(operator.add, covered, map(operator.mul, map(len, found), repeat(_KEY_PARTS)))
+    around = map(operator.add, repeat(len(_DUMP_HEAD) + 1), closed_with_newline)
+    whole = map(operator.eq, map(len, dumps), map(operator.add, with_keys, around))
+    return list(map(operator.and_, map(operator.and_, opened, closed), whole))
 
 
 _MONTH_AND_YEAR = itemgetter(slice(3, 11))
@@ -120,37 +156,63 @@ class Tally:
             minute = self._minutes[key] = int(parse_timestamp(stamp[:18] + "00" + stamp[20:]).timestamp())
         return minute + int(stamp[18:20])
 
-    def add_run(self, text: str, start: int, end: int) -> tuple[int, int]:
-        """Count the FLAT_REQUESTS run ``text[start:end]``; returns how many requests were counted
-        and where counting stopped: at ``end``, or before a request whose header time is
-        impossible (to be read line by line, and skipped with a note)."""
-        if not _SURE_FIRST.match(text, start) or _UNSURE_NEXT.search(text, start, end):
-            end = self._possible_part(text, start, end)
-            if end == start:
-                return 0, start
-        first = _FIRST_REQUEST.match(text, start, end)
-        if first is None:  # pragma: no cover - the grammar's token starts with a REQUEST header
-            return 0, start
-        stamps = [first.group(1)]
-        components = [first.group(2)]
-        paths = [first.group(3)]
-        if end - start <= _SPLIT_LIMIT:
-            # [body, time, component, path, body, ...]: every field of the run from C code.
-            parts = _NEXT_REQUEST.split(text[first.end() : end])
-            stamps += parts[1::4]
-            components += parts[2::4]
-            paths += parts[3::4]
-            bodies = parts[0::4]
-            elements = map(shared_parser().top_element.findall, bodies)
-        else:
-            matches = list(_NEXT_REQUEST.finditer(text, first.end(), end))
-            for match in matches:
-                stamps.append(match.group(1))
-                components.append(match.group(2))
-                paths.append(match.group(3))
-            starts = [first.end()] + [match.end() for match in matches]
-            stops = [match.start() for match in matches] + [end]
-            elements = map(shared_parser().top_element.findall, repeat(text), starts, stops)
+    def add_requests(self, text: str, read_apart: Callable[[int, int], None]) -> int:
+        """Count the requests of ``text`` (requests only, a few MB at most) and return how many.
+
+        A request is counted here when its dump is what the grammar's FLAT_DUMP terminal takes:
+        the elements found by the terminal's own element pattern cover the dump from its
+        ``Array`` and ``(`` to its ``)`` (lengths are added up in C code, no Python loop per
+        request). Any other request, or one whose header time is impossible, is handed to
+        ``read_apart(start, end)`` in its turn, to be read line by line.
+        """
+        first = _REQUEST.match(text)
+        if first is None:  # pragma: no cover - requests-only text starts with a REQUEST header
+            read_apart(0, len(text))
+            return 0
+        self._characters += len(text)
+        # The last dump's blank line, if any, dropped so that every dump ends at its `)` line.
+        rest = text[first.end() : len(text) - 1 if text.endswith("\n\n") else len(text)]
+        parts = _NEXT_REQUEST.split(rest)  # [dump, header, time, component, path, dump, ...]
+        headers, stamps = [first.group(1), *parts[1::5]], [first.group(2), *parts[2::5]]
+        components, paths, dumps = [first.group(3), *parts[3::5]], [first.group(4), *parts[4::5]], parts[0::5]
+        # A dict per dump, as the parser builds one: a key written twice is there once.
+        found = list(map(dict, map(shared_parser().top_element.findall, dumps)))
+        sure = _SURE_FIRST.match(text) is not None and _UNSURE_NEXT.search(text) is None
+        if sure and _all_flat(dumps, found):
+            self._count_flat(paths, components, stamps, found)
+            return len(paths)
+        flat = _flat_dumps(dumps, found)
+        for index in compress(range(len(flat)), map(operator.not_, flat)):
+            # Stray lines after the dump's `)` (a PHP notice written without a header): the
+            # terminal takes the dump, and the lines are noise, as Lark's lexer reads them.
+            dump = dumps[index]
+            close = dump.find("\n)\n")
+            if close >= 0 and close + 3 < len(dump):
+                dump = dumps[index] = dump[: close + 3]
+                found[index] = dict(shared_parser().top_element.findall(dump))
+                flat[index] = _flat_dumps([dump], [found[index]])[0]
+        if not sure:
+            flat = list(map(operator.and_, flat, map(self._possible, stamps)))
+        # Entry i starts at starts[i]: its header, its dump and the newline the split took.
+        sizes = map(len, parts[0::5])  # (dumps before any stray lines were cut off)
+        starts = [0, *accumulate(map(operator.add, map(len, headers), sizes))]
+        starts = list(map(operator.add, starts, range(len(starts))))
+        counted, done = 0, 0
+        for index in compress(range(len(flat)), map(operator.not_, flat)):
+            self._count_flat(paths[done:index], components[done:index], stamps[done:index], found[done:index])
+            counted += index - done
+            read_apart(starts[index], min(starts[index + 1], len(text)))
+            done = index + 1
+        self._count_flat(paths[done:], components[done:], stamps[done:], found[done:])
+        return counted + len(paths) - done
+
+    def _possible(self, stamp: str) -> bool:
+        return self._moment(stamp) is not None
+
+    def _count_flat(self, paths: list[str], components: list[str], stamps: list[str], found: list) -> None:
+        """Count requests whose dumps are flat, from their fields and their elements."""
+        if not paths:
+            return
         _count_elements(self._calls, zip(paths, components, strict=True))
         if _in_order(stamps):
             # Each path's earliest time is its first here and its latest its last: keep only those.
@@ -160,19 +222,46 @@ class Tally:
         else:
             self._stamps.update(dict.fromkeys(zip(paths, stamps, strict=True)))
         # (path, element) for every element of every request, counted without a Python loop.
-        _count_elements(self._elements, chain.from_iterable(map(zip, map(repeat, paths), elements)))
+        _count_elements(
+            self._elements, chain.from_iterable(map(zip, map(repeat, paths), map(dict.items, found)))
+        )
         self.requests += len(paths)
+
+    def add_run(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Count the FLAT_REQUESTS run ``text[start:end]`` in place (for a huge run: nothing of it
+        is copied but its elements); returns how many requests were counted and where counting
+        stopped: at ``end``, or before a request whose header time is impossible (to be read
+        line by line, and skipped with a note)."""
+        if not _SURE_FIRST.match(text, start) or _UNSURE_NEXT.search(text, start, end):
+            end = self._possible_part(text, start, end)
+            if end == start:
+                return 0, start
+        first = _REQUEST.match(text, start, end)
+        if first is None:  # pragma: no cover - the grammar's token starts with a REQUEST header
+            return 0, start
+        matches = [first, *_NEXT_REQUEST.finditer(text, first.end(), end)]
+        stamps = [match.group(2) for match in matches]
+        components = [match.group(3) for match in matches]
+        paths = [match.group(4) for match in matches]
+        stops = [match.start() for match in matches[1:]] + [end]
+        found = list(
+            map(
+                dict,
+                map(shared_parser().top_element.findall, repeat(text), [m.end() for m in matches], stops),
+            )
+        )
+        self._count_flat(paths, components, stamps, found)
         self._characters += end - start
         return len(paths), end
 
     def _possible_part(self, text: str, start: int, end: int) -> int:
         """Where the first request with an impossible header time starts (``end`` if none)."""
         moment = self._moment
-        first = _FIRST_REQUEST.match(text, start, end)
-        if first is None or moment(first.group(1)) is None:
+        first = _REQUEST.match(text, start, end)
+        if first is None or moment(first.group(2)) is None:
             return start
         for match in _NEXT_REQUEST.finditer(text, first.end(), end):
-            if moment(match.group(1)) is None:
+            if moment(match.group(2)) is None:
                 return match.start() + 1
         return end
 

@@ -128,7 +128,13 @@ values = st.lists(pieces, max_size=8).map("".join)
         st.tuples(
             st.sampled_from(["clients/add", "clients/add?x=1", "clients/list", "/", "rates/edit"]),
             st.lists(st.tuples(st.sampled_from(["id", "name", "SID", "fields", "note"]), values), max_size=5),
-            st.sampled_from(["", "SQL: SELECT 1\n", "NOTICE: x\nmore\n", "[odd header\n"]),
+            st.sampled_from(
+                [
+                    *["", "SQL: SELECT 1\n", "NOTICE: x\nmore\n", "[odd header\n"],
+                    # Stray lines after the dump, with no header of their own.
+                    *["~PHP Notice: x\n", "~    [x] => y\n)\n", "~\n\n"],
+                ]
+            ),
             st.sampled_from(["flat", "nested", "no dump", "unclosed", "no Array line"]),
         ),
         max_size=12,
@@ -155,7 +161,9 @@ def test_random_request_sequences_give_the_same(requests):
         elif shape == "no Array line":
             lines = lines[1:]
         text.append(entry(second % 60, path, "\n".join(lines)))
-        if other:
+        if other.startswith("~"):
+            text.append(other[1:])
+        elif other:
             text.append(f"[20-Jan-2012 17:33:00+0200] [webAdmin/#1] {other}")
     assert_same("".join(text).encode("utf-8"))
 
@@ -181,3 +189,18 @@ def test_header_kinds_of_every_shape_are_counted_as_one_by_one():
     expected = {"SQL": 1, "NOTICE": 1, "?": 3, "ÄÖ": 1, "REQUEST": 2}
     assert dict(report.entries) == expected
     assert_same(text.encode())
+
+
+def test_a_key_written_twice_in_one_dump_counts_once_as_the_parser_reads_it():
+    """A damaged log can repeat a key (PHP cannot): the parser keeps the last value, once."""
+    dump = "Array\n(\n    [id] => 1\n    [id] => 2\n    [name] => x\n)\n\n"
+    methods = assert_same((entry(1, "clients/add", dump) + entry(2, "clients/add", dump)).encode())
+    assert methods["clients.add"]["arguments"]["id"]["seen"] == 2
+    assert methods["clients.add"]["arguments"]["id"]["values"] == {"2": 2}
+
+
+def test_stray_lines_after_a_dump_are_noise_and_the_request_counts():
+    """A PHP notice written without a header after a dump does not cost the request."""
+    dump = "Array\n(\n    [id] => 1\n)\n\nPHP Notice:  Undefined variable\n    [x] => y\n"
+    methods = assert_same((entry(1, "clients/add", dump) + entry(2, "clients/list", dump)).encode())
+    assert methods["clients.add"]["calls"] == 1 and list(methods["clients.add"]["arguments"]) == ["id"]
