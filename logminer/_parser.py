@@ -222,7 +222,7 @@ class _Scan:
         # (Without its newline, which goes with the text after it: a header may follow at once.)
         request_rest = request[len(header_start) :].removesuffix("\n")
         self.split = re.compile(
-            encode(f"\n({header_start})(?:({request_rest})|[^\\]\\n]*\\] ([A-Z]+)(:)|())")
+            encode(f"\n({header_start})(?:({request_rest})|[^\\]\\n]*\\] ([A-Z]+):|())")
         )
 
 
@@ -401,16 +401,18 @@ class _Collector:
         scan = _scan(type(data))
         entries = self.report.entries
         # [text before the first header after a newline, then per header: its start, the rest of
-        # a REQUEST header line, the kind word and colon of another, an odd shape; the text after]
+        # a REQUEST header line, the kind word of another (before its colon), an odd shape; the
+        # text after]
         parts = scan.split.split(data)
-        kinds = Counter(zip(parts[3::6], parts[4::6], parts[5::6], strict=True))
-        kinds.pop((None, None, None), None)  # the REQUEST headers
-        if any(odd is not None for _, _, odd in kinds):  # a header of another shape: read all exactly
+        odd = parts[4::5]
+        if odd.count(None) < len(odd):  # a header of another shape: read them all exactly
             for (word, colon), count in Counter(scan.other_kinds.findall(data)).items():
                 entries[_kind(word, colon)] += count
         else:
-            for (word, colon, _), count in kinds.items():
-                entries[_kind(word, colon)] += count
+            kinds = Counter(parts[3::5])
+            kinds.pop(None, None)  # the REQUEST headers
+            for word, count in kinds.items():
+                entries[_kind(word, ":")] += count
         empty, newline = data[:0], data[-1:]
         pieces: list = []
         if scan.header.match(data):  # the chunk starts with a header (it does, but for the first)
@@ -424,10 +426,10 @@ class _Collector:
             return (data if pieces else empty), bool(pieces)
         if parts[-1].endswith(newline):
             parts[-1] = parts[-1][:-1]  # each text lost its newline to the next header but the last
-        rests = parts[2::6]
-        starts, texts = compress(parts[1::6], rests), compress(parts[6::6], rests)
+        rests = parts[2::5]
+        starts, texts = compress(parts[1::5], rests), compress(parts[5::5], rests)
         pieces += chain.from_iterable(zip(starts, compress(rests, rests), texts, repeat(newline)))
-        return empty.join(pieces), parts[-5] is not None
+        return empty.join(pieces), parts[-4] is not None
 
     def _requests_in_place(self, data: bytes | str, first_line: int) -> tuple[bytes | str, bool]:
         """Kinds and requests of a large chunk, found in place: a chunk that is one huge request is
