@@ -221,9 +221,7 @@ class _Scan:
         # line, or the kind of another entry in the usual shape, or (an empty group) another shape.
         # (Without its newline, which goes with the text after it: a header may follow at once.)
         request_rest = request[len(header_start) :].removesuffix("\n")
-        self.split = re.compile(
-            encode(f"\n({header_start})(?:({request_rest})|[^\\]\\n]*\\] ([A-Z]+):|())")
-        )
+        self.split = re.compile(encode(f"\n({header_start})(?:({request_rest})|[^\\]\\n]*\\] ([A-Z]+):|())"))
 
 
 _SCANS: dict[type, _Scan] = {}
