@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -397,7 +398,7 @@ class RuntimeLogParser:
         # The grammar's _HEADER_START (`[dd-Mon-yyyy hh:mm:ss+zzzz] [`), which both of these begin with.
         common = _common_start(self.header_regex, request)
         self.header_start_regex = common[: common.rindex(r"\] \[") + len(r"\] \[")]
-        self.top_element = re.compile(_top_element_regex(self.terminal_regex("FLAT_DUMP")))
+        self.top_element = re.compile(possessive(_top_element_regex(self.terminal_regex("FLAT_DUMP"))))
         self.request_fields_regex = _request_fields_regex(self.header_start_regex, request)
         self._request_lines = re.compile("^" + request, re.MULTILINE)
         # Entries that are not requests: an ENTRY whose header is not a REQUEST header.
@@ -424,6 +425,19 @@ class RuntimeLogParser:
     def request_lines(self, text: str) -> Iterator[re.Match]:
         """Every REQUEST header line of ``text``."""
         return self._request_lines.finditer(text)
+
+
+def possessive(regex: str) -> str:
+    """A flat terminal's regex with its repeats made possessive (Python 3.11 and later).
+
+    Every repeat in the flat terminals is of whole lines that the next part of the pattern can
+    never begin with (a continuation line is never a key line or a `)`), so giving back lines
+    never lets a match succeed: possessive repeats match the same, without keeping a backtracking
+    point per line, which for a value of millions of lines costs more memory than the value.
+    """
+    if sys.version_info < (3, 11):
+        return regex
+    return re.sub(r"(?<!\\)\)\*(?!\+)", ")*+", regex)
 
 
 def _common_start(first: str, second: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from ._grammar import parse_timestamp, shared_parser, split_request_header
+from ._grammar import parse_timestamp, possessive, shared_parser, split_request_header
 from ._sources import CHUNK_SIZE, Chunk, LogReader, Source
 
 # How many skipped entries a report lists one by one; the rest are only counted.
@@ -445,7 +445,8 @@ class _Collector:
         reaches_end = bool(runs) and runs[-1][1] == len(data)
         if len(runs) == 1 and runs[0] == (0, len(data)):
             return data, reaches_end  # requests only: no copy
-        return data[:0].join([data[start:end] for start, end in runs]), reaches_end
+        view = memoryview(data) if isinstance(data, bytes) else data  # slices of a view copy nothing
+        return data[:0].join([view[start:end] for start, end in runs]), reaches_end
 
     def _recover(
         self, error: UnexpectedInput, entry: Token | None, text: str, cut_off: bool, followed: bool = False
@@ -484,7 +485,7 @@ def _flat_requests() -> re.Pattern[str]:
     """The grammar's FLAT_REQUESTS terminal, compiled as Lark's lexer compiles it."""
     global _FLAT_REQUESTS
     if _FLAT_REQUESTS is None:
-        _FLAT_REQUESTS = re.compile(shared_parser().terminal_regex("FLAT_REQUESTS"))
+        _FLAT_REQUESTS = re.compile(possessive(shared_parser().terminal_regex("FLAT_REQUESTS")))
     return _FLAT_REQUESTS
 
 

@@ -193,7 +193,8 @@ class LogReader:
     def _chunks(self, stream: BinaryIO) -> Iterator[Chunk]:
         crlf: bool | None = None
         line, offset = self.start_line, self.start
-        pending: list[bytes] = []  # bytes read since the last cut, none of them holding a boundary
+        # Bytes read since the last cut, none of them holding a boundary.
+        pending: list[bytes | bytearray] = []
         previous_ends_line = True
         while True:
             size = self._chunk_size
@@ -219,7 +220,14 @@ class LogReader:
             cut = self._last_boundary(block, previous_ends_line)
             previous_ends_line = block.endswith(b"\n")
             if cut < 0:
-                pending.append(block)
+                if pending and isinstance(pending[0], bytearray):
+                    pending[0] += block
+                else:
+                    pending.append(block)
+                    if len(pending) > 2:
+                        # An entry larger than a few blocks grows in one buffer: a list of blocks
+                        # freed after the join would stay in the heap, doubling the peak memory.
+                        pending = [bytearray().join(pending)]
                 continue
             # Joined from views: a huge entry is copied once here, not once more for a slice.
             head = b"".join([*pending, memoryview(block)[:cut]])

@@ -97,16 +97,32 @@ MEASURE = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def huge_value_run(tmp_path_factory):
+SQL = b"[11-Mar-2024 08:00:02+0200] [webAdmin/#1] SQL: SELECT 1\n"
+
+
+def huge_log(path, shape: str) -> None:
+    """One request holding a 50 MB value: on one line, alone; or over 500,000 lines (a big
+    textarea), with other entries on both sides of it."""
+    with open(path, "wb") as stream:
+        if shape == "one line":
+            stream.write(HEADER.format("clients/add").encode() + b"Array\n(\n    [id] => 5\n    [note] => ")
+            stream.write(b"a" * (VALUE_MB * 1_000_000))
+            stream.write(b"\n)\n\n")
+        else:
+            stream.write(SQL + HEADER.format("clients/add").encode())
+            stream.write(b"Array\n(\n    [id] => 5\n    [note] => first line\n")
+            stream.write((b"a" * 99 + b"\n") * (VALUE_MB * 10_000))
+            stream.write(b")\n\n" + SQL)
+        stream.write(request("clients/add", "Array\n(\n    [id] => 6\n)\n").encode())
+
+
+@pytest.fixture(scope="module", params=["one line", "many lines among other entries"])
+def huge_value_run(request, tmp_path_factory):
     """Mine a log holding one value of 50 MB in a fresh process; (peak RSS growth, requests, ...)."""
     if not os.path.exists("/proc/self/clear_refs"):
         pytest.skip("measuring peak RSS needs Linux's /proc/self/clear_refs")
     path = tmp_path_factory.mktemp("huge") / "huge.log"
-    with open(path, "wb") as stream:
-        stream.write(HEADER.format("clients/add").encode() + b"Array\n(\n    [id] => 5\n    [note] => ")
-        stream.write(b"a" * (VALUE_MB * 1_000_000))
-        stream.write(b"\n)\n\n" + request("clients/add", "Array\n(\n    [id] => 6\n)\n").encode())
+    huge_log(path, request.param)
     run = subprocess.run(
         [sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, check=True
     )
@@ -121,15 +137,11 @@ def test_one_value_of_50_mb_is_read_and_shortened(huge_value_run):
     assert example_length == 60
 
 
-def test_one_value_of_50_mb_does_not_take_more_than_4x_its_size(huge_value_run):
-    """A guard against regressions: measured 3.1x (156 MB of peak RSS growth for 50 MB; 4.8x before
-    the reader stopped holding its pending bytes and the parser stopped copying requests-only text)."""
-    growth = huge_value_run[0]
-    assert growth < 4 * VALUE_MB * 1_000_000, f"peak RSS grew by {growth / 1e6:.0f} MB"
-
-
 def test_one_value_of_50_mb_takes_about_twice_its_size(huge_value_run):
-    """Peak RSS growth while mining stays within about twice the value's size."""
+    """Peak RSS growth while mining stays within about twice the value's size: measured 2.0-2.1x
+    (it was 4.8x, then 3.1x: the chunk's text, Lark's token and the value were alive at once; a
+    value of many lines cost one regex backtracking point per line; a huge entry read as a list
+    of blocks left the blocks' memory in the heap)."""
     growth = huge_value_run[0]
     assert growth < 2.2 * VALUE_MB * 1_000_000, f"peak RSS grew by {growth / 1e6:.0f} MB"
 
