@@ -306,14 +306,6 @@ def split_request_header(text: str) -> tuple[str, str, int, str]:
     )
 
 
-def header_kind(line: str) -> str:
-    """The entry kind of a header line (``SQL``, ``NOTICE``...), or ``?`` when it has none."""
-    bracket = line.find("] ", 28)
-    colon = line.find(":", bracket)
-    word = line[bracket + 2 : colon] if bracket > 0 and colon > 0 else ""
-    return word if word.isalpha() and word.isupper() else "?"
-
-
 class _Builder(Transformer):
     """Builds values while LALR reduces; hands each finished entry to its parser's callbacks."""
 
@@ -401,8 +393,6 @@ class RuntimeLogParser:
         self.top_element = re.compile(possessive(_top_element_regex(self.terminal_regex("FLAT_DUMP"))))
         self.request_fields_regex = _request_fields_regex(self.header_start_regex, request)
         self._request_lines = re.compile("^" + request, re.MULTILINE)
-        # Entries that are not requests: an ENTRY whose header is not a REQUEST header.
-        self._others = re.compile(f"^(?!{request}){self.header_regex}", re.MULTILINE)
 
     def parse(self, text: str, start: str = "start"):
         """Parse ``text``, a whole number of entries; raises Lark's errors on malformed input."""
@@ -417,10 +407,6 @@ class RuntimeLogParser:
         """Offset of the first header line starting at or after ``position``, or -1."""
         found = self._entry.search(text, position)
         return found.start() if found else -1
-
-    def other_entries(self, text: str) -> Iterator[re.Match]:
-        """Every entry of ``text`` that is not a REQUEST, from its header to the next header."""
-        return self._others.finditer(text)
 
     def request_lines(self, text: str) -> Iterator[re.Match]:
         """Every REQUEST header line of ``text``."""

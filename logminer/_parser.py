@@ -206,12 +206,11 @@ class _Scan:
     """
 
     def __init__(self, header_start: str, request: str, encode: Callable[[str], Any]) -> None:
-        # The entry kind of another entry's header, as ``header_kind`` reads it: the word between
-        # the first `] ` and the next `:` (checked afterwards). The usual shape, `] SQL:`, is read
-        # fast; when any header has another shape, all are read again the exact way.
+        # The entry kind of another entry's header: the word between the first `] ` and the next
+        # `:`, when it is all capital letters (see ``_kind``), else `?`. The usual shape, `] SQL:`,
+        # is read fast; when any header has another shape, all are read again the exact way.
         kind = r"(?:(?:[^\]\n]|\](?! ))*\] ([^\n:]*)(:)?)?"
         self.header = re.compile(encode(header_start))
-        self.next_header = re.compile(encode("\n" + header_start))
         self.request = re.compile(encode(request))
         self.next_request = re.compile(encode("\n" + request))
         self.next_other = re.compile(encode(f"\n(?!{request}){header_start}"))
@@ -236,7 +235,8 @@ def _scan(kind: type) -> _Scan:
     return scan
 
 
-def _kind(word: bytes | str, colon: bytes | str) -> str:
+def _kind(word: bytes | str, colon: bytes | str | None) -> str:
+    """An entry kind (``SQL``, ``NOTICE``...) from the word before a header's colon, or ``?``."""
     if isinstance(word, bytes):
         word = word.decode("utf-8", "replace")
     return word if colon and word.isalpha() and word.isupper() else "?"
