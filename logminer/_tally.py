@@ -232,38 +232,27 @@ class Tally:
         is copied but its elements); returns how many requests were counted and where counting
         stopped: at ``end``, or before a request whose header time is impossible (to be read
         line by line, and skipped with a note)."""
-        if not _SURE_FIRST.match(text, start) or _UNSURE_NEXT.search(text, start, end):
-            end = self._possible_part(text, start, end)
-            if end == start:
-                return 0, start
         first = _REQUEST.match(text, start, end)
         if first is None:  # pragma: no cover - the grammar's token starts with a REQUEST header
             return 0, start
         matches = [first, *_NEXT_REQUEST.finditer(text, first.end(), end)]
         stamps = [match.group(2) for match in matches]
+        if not _SURE_FIRST.match(text, start) or _UNSURE_NEXT.search(text, start, end):
+            possible = list(map(self._possible, stamps))
+            if not all(possible):
+                index = possible.index(False)
+                if index == 0:
+                    return 0, start
+                end = matches[index].start() + 1
+                del matches[index:], stamps[index:]
         components = [match.group(3) for match in matches]
         paths = [match.group(4) for match in matches]
+        starts = [match.end() for match in matches]
         stops = [match.start() for match in matches[1:]] + [end]
-        found = list(
-            map(
-                dict,
-                map(shared_parser().top_element.findall, repeat(text), [m.end() for m in matches], stops),
-            )
-        )
+        found = list(map(dict, map(shared_parser().top_element.findall, repeat(text), starts, stops)))
         self._count_flat(paths, components, stamps, found)
         self._characters += end - start
         return len(paths), end
-
-    def _possible_part(self, text: str, start: int, end: int) -> int:
-        """Where the first request with an impossible header time starts (``end`` if none)."""
-        moment = self._moment
-        first = _REQUEST.match(text, start, end)
-        if first is None or moment(first.group(2)) is None:
-            return start
-        for match in _NEXT_REQUEST.finditer(text, first.end(), end):
-            if moment(match.group(2)) is None:
-                return match.start() + 1
-        return end
 
     def add_request(self, stamp: str, component: str, path: str, params: Any) -> None:
         """Count one request whose params were built whole (by the line-by-line grammar)."""
@@ -311,11 +300,12 @@ class Tally:
                 catalog.add_params(method, whole[element])
                 continue
             key, lines = element
+            value = element_value(lines)
             argument = method.arguments.get(key)
-            if argument is None or lines.startswith("Array\n        (\n"):
-                catalog.add_element(method, key, element_value(lines), count)
+            if argument is None or value.__class__ is not str:
+                catalog.add_element(method, key, value, count)
             else:
                 argument.seen += count
-                catalog._count(argument, lines[:-1], count)
+                catalog._count(argument, value, count)
         self._calls, self._stamps, self._elements, self._whole = Counter(), {}, Counter(), {}
         self._characters = 0
