@@ -1,12 +1,18 @@
 """Counting requests in bulk: how mining feeds the catalog without building every request.
 
 What a catalog holds of a method's arguments depends only on how many times each top-level element
-(``[key] => value``, with its value's further lines or nested block) occurs in its calls: no two
-elements of one call share an argument name, and the catalog's samples do not depend on order (see
-``_catalog``). So for a run of flat requests, the grammar's FLAT_REQUESTS token, a Tally counts the
-elements of each method with C-level counting, and builds a value only once per distinct element,
-when the counts are handed to the catalog. Requests the grammar parses line by line are kept whole
-and counted in their place among the others.
+(``[key] => value``, with its value's further lines or nested block) occurs in its calls, and on
+the order in which its argument names first appear: no two elements of one call share an argument
+name, and the catalog's samples do not depend on order (see ``_catalog``). So for a run of flat
+requests, the grammar's FLAT_REQUESTS token, a Tally counts the elements of each method with
+C-level counting, and builds a value only once per distinct element, when the counts are handed to
+the catalog. Requests the grammar parses line by line are kept whole and counted in their place
+among the others.
+
+Most requests never meet a regex element by element. Their dumps are cut into elements with a
+plain string split at each line that starts with a top-level key (``_pieces``); such a piece of
+text is checked against the grammar's element pattern only the first time it is seen, and counted
+as text until then. Whatever the checks do not vouch for is counted the longer way.
 
 The catalog is the same as counting request by request (tests compare the two).
 """
@@ -18,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, chain, compress, filterfalse, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -43,6 +49,10 @@ _NEXT_REQUEST = re.compile("\n" + shared_parser().request_fields_regex)
 # What a FLAT_DUMP adds around its elements, and to each element around its key and value lines.
 _DUMP_HEAD = "Array\n(\n"
 _KEY_PARTS = len("    [") + len("] => ")
+# Where a top-level element starts: a line beginning with its key's bracket.
+_KEY_LINE = "\n    ["
+# A dump with no elements, closed with or without the newline that a split at the next header took.
+_EMPTY_DUMPS = ("Array\n(\n)\n", "Array\n(\n)")
 
 
 # A header time that surely names a moment (the grammar only promises digits): a day the month has
@@ -80,6 +90,51 @@ def _all_flat(dumps: list[str], found: list[dict[str, str]]) -> bool:
     return sum(map(len, dumps)) == covered + elements * _KEY_PARTS + around
 
 
+def _stray_lines_cut(dumps: list[str]) -> list[str]:
+    """``dumps``, but without the lines after a dump's `)` line (a PHP notice written without a
+    header): the FLAT_DUMP terminal takes the dump, and the lines are noise, as Lark's lexer
+    reads them."""
+    with_newline, without = map(str.endswith, dumps, repeat("\n)\n")), map(str.endswith, dumps, repeat("\n)"))
+    unclosed = list(compress(range(len(dumps)), map(operator.not_, map(operator.or_, with_newline, without))))
+    if not unclosed:
+        return dumps
+    dumps = dumps.copy()
+    for index in unclosed:
+        dump = dumps[index]
+        close = dump.find("\n)\n")
+        if close >= 0:
+            dumps[index] = dump[: close + 3]
+    return dumps
+
+
+def _pieces(dumps: list[str]) -> list[list[str]] | None:
+    """Each dump cut into its top-level elements, each as the text after its `    [`, or None
+    when a dump does not have the shape this needs: `Array`, `(`, lines, `)` (see ``add_requests``
+    for what makes a piece an element).
+
+    The cut is a string split at every line that begins with `    [`. A piece is one element
+    exactly when the grammar's element pattern takes `    [` + piece + newline whole; no line
+    inside such a piece begins with `    [` (nested lines are further in), so then the dump holds
+    these elements and nothing else.
+    """
+    count = len(dumps)
+    filled = list(map(str.startswith, dumps, repeat(_DUMP_HEAD + "    [")))
+    empty = count - sum(filled)
+    if empty and sum(map(operator.contains, repeat(_EMPTY_DUMPS), dumps)) != empty:
+        return None
+    closed_with_newline = list(map(str.endswith, dumps, repeat("\n)\n")))
+    if sum(closed_with_newline) + sum(map(str.endswith, dumps, repeat("\n)"))) != count:
+        return None
+    # From the first key to the end of the last element's last line.
+    ends = map(operator.sub, repeat(-len("\n)")), closed_with_newline)
+    inner = map(str.__getitem__, dumps, map(slice, repeat(len(_DUMP_HEAD + "    [")), ends))
+    pieces = list(map(str.split, inner, repeat(_KEY_LINE)))
+    if empty:
+        for index in compress(range(count), map(operator.not_, filled)):
+            pieces[index] = []
+    return pieces
+
+
 def _flat_dumps(dumps: list[str], found: list[dict[str, str]]) -> list[bool]:
     """Which dumps are what the FLAT_DUMP terminal matches: `Array`, `(`, then elements found by
     its element pattern covering every character up to the closing `)` line (whose newline the
@@ -109,21 +164,33 @@ def _in_order(stamps: list[str]) -> bool:
     )
 
 
+class _MethodNames(dict):
+    """Request path -> method name, worked out once per path."""
+
+    def __missing__(self, path: str) -> str:
+        name = self[path] = method_name(path)
+        return name
+
+
 class Tally:
     """Calls, times and top-level elements of requests, counted until ``flush_into`` a catalog.
 
-    Everything is keyed by the request's path, in the order first seen; paths become method names
-    when the counts are handed over.
+    Calls and times are keyed by the request's path, elements by its method, each in the order
+    first seen; paths become method names when the counts are handed over.
     """
 
     def __init__(self) -> None:
         self.requests = 0
         self._calls: Counter = Counter()  # (path, component) -> calls
         self._stamps: dict[tuple[str, str], None] = {}  # (path, header time), in log order
-        # (path, element) -> count; (path, number) for a request parsed line by line, whose
-        # params are in _whole.
-        self._elements: Counter = Counter()
+        # method -> {element: count}, in the order first seen. An element is a piece (the text
+        # of a checked element after its `    [`, see _pieces), a (key, value lines) pair, or
+        # the number of a request parsed line by line, whose params are in _whole.
+        self._elements: dict[str, dict[Any, int]] = {}
+        self._pieces: dict[str, tuple[str, str]] = {}  # checked piece -> (key, value lines)
+        self._pairs = 0  # (key, value lines) elements counted: at most this many distinct
         self._whole: dict[int, Any] = {}
+        self._names = _MethodNames()
         self._characters = 0
         self._times: dict[str, datetime | None] = {}  # header time -> its moment (None: impossible)
         self._minutes: dict[str, int] = {}  # header time without its seconds -> POSIX time
@@ -131,7 +198,8 @@ class Tally:
     @property
     def full(self) -> bool:
         """Whether the counts should be handed to the catalog now, to keep memory flat."""
-        return len(self._elements) >= FLUSH_ELEMENTS or self._characters >= FLUSH_CHARACTERS
+        held = len(self._pieces) + self._pairs + len(self._whole)
+        return held >= FLUSH_ELEMENTS or self._characters >= FLUSH_CHARACTERS
 
     def _moment(self, stamp: str) -> datetime | None:
         """The moment of a header time, or None when it names none (day 99)."""
@@ -175,9 +243,11 @@ class Tally:
         parts = _NEXT_REQUEST.split(rest)  # [dump, header, time, component, path, dump, ...]
         headers, stamps = [first.group(1), *parts[1::5]], [first.group(2), *parts[2::5]]
         components, paths, dumps = [first.group(3), *parts[3::5]], [first.group(4), *parts[4::5]], parts[0::5]
+        sure = _SURE_FIRST.match(text) is not None and _UNSURE_NEXT.search(text) is None
+        if sure and self._count_pieces(paths, components, stamps, dumps):
+            return len(paths)
         # A dict per dump, as the parser builds one: a key written twice is there once.
         found = list(map(dict, map(shared_parser().top_element.findall, dumps)))
-        sure = _SURE_FIRST.match(text) is not None and _UNSURE_NEXT.search(text) is None
         if sure and _all_flat(dumps, found):
             self._count_flat(paths, components, stamps, found)
             return len(paths)
@@ -206,13 +276,83 @@ class Tally:
         self._count_flat(paths[done:], components[done:], stamps[done:], found[done:])
         return counted + len(paths) - done
 
+    def _count_pieces(
+        self, paths: list[str], components: list[str], stamps: list[str], dumps: list[str]
+    ) -> bool:
+        """Count requests (whose times are possible) by the pieces of their dumps, when every
+        dump is flat; else count nothing and return False.
+
+        Pieces not seen before are checked, all at once (see ``_new_pieces``). Then no dump may
+        have a key twice: the parser keeps such a key once, and so must the count.
+        """
+        per_dump = _pieces(_stray_lines_cut(dumps))
+        if per_dump is None:
+            return False
+        known = self._pieces
+        new = dict.fromkeys(filterfalse(known.__contains__, chain.from_iterable(per_dump)))
+        if not self._new_pieces(new):
+            return False
+        keys = list(map(itemgetter(0), map(known.__getitem__, chain.from_iterable(per_dump))))
+        stops = list(accumulate(map(len, per_dump)))
+        each_dump = map(keys.__getitem__, map(slice, [0, *stops[:-1]], stops))
+        if sum(map(len, map(set, each_dump))) != len(keys):
+            return False
+        self._count_calls(paths, components, stamps)
+        # Each method's pieces, in log order, counted in one go.
+        by_method: dict[str, list[list[str]]] = {}
+        for name, pieces in zip(map(self._names.__getitem__, paths), per_dump, strict=True):
+            group = by_method.get(name)
+            if group is None:
+                by_method[name] = [pieces]
+            else:
+                group.append(pieces)
+        elements = self._elements
+        for name, group in by_method.items():
+            counts = elements.get(name)
+            if counts is None:
+                counts = elements[name] = {}
+            _count_elements(counts, chain.from_iterable(group))
+        return True
+
+    def _new_pieces(self, new: dict[str, None]) -> bool:
+        """Check pieces not seen before and remember each one's key and value lines; False when
+        any is not one whole element (then none is remembered).
+
+        The pieces are searched as one text, each after its `    [` and ending its line. An
+        element ends at the end of a line and the next line begins with `    [`, so the elements
+        found, one per piece and covering the text, are the pieces' own, in turn.
+        """
+        if not new:
+            return True
+        pieces = list(new)
+        text = "    [" + "\n    [".join(pieces) + "\n"
+        found = shared_parser().top_element.findall(text)
+        if len(found) != len(pieces):
+            return False
+        if sum(map(len, chain.from_iterable(found))) + len(found) * _KEY_PARTS != len(text):
+            return False
+        self._pieces.update(zip(pieces, found, strict=True))
+        return True
+
     def _possible(self, stamp: str) -> bool:
         return self._moment(stamp) is not None
 
     def _count_flat(self, paths: list[str], components: list[str], stamps: list[str], found: list) -> None:
-        """Count requests whose dumps are flat, from their fields and their elements."""
+        """Count requests whose dumps are flat, from their fields and their elements (a dict per
+        dump)."""
         if not paths:
             return
+        self._count_calls(paths, components, stamps)
+        elements = self._elements
+        for name, dump in zip(map(self._names.__getitem__, paths), found, strict=True):
+            counts = elements.get(name)
+            if counts is None:
+                counts = elements[name] = {}
+            _count_elements(counts, dump.items())
+            self._pairs += len(dump)
+
+    def _count_calls(self, paths: list[str], components: list[str], stamps: list[str]) -> None:
+        """Count the calls of requests, and their times."""
         _count_elements(self._calls, zip(paths, components, strict=True))
         if _in_order(stamps):
             # Each path's earliest time is its first here and its latest its last: keep only those.
@@ -221,10 +361,6 @@ class Tally:
             self._stamps.update(dict.fromkeys(dict(zip(paths, stamps, strict=True)).items()))
         else:
             self._stamps.update(dict.fromkeys(zip(paths, stamps, strict=True)))
-        # (path, element) for every element of every request, counted without a Python loop.
-        _count_elements(
-            self._elements, chain.from_iterable(map(zip, map(repeat, paths), map(dict.items, found)))
-        )
         self.requests += len(paths)
 
     def add_run(self, text: str, start: int, end: int) -> tuple[int, int]:
@@ -260,15 +396,19 @@ class Tally:
         self._stamps[path, stamp] = None
         number = len(self._whole)
         self._whole[number] = params
-        self._elements[path, number] = 1
+        name = self._names[path]
+        counts = self._elements.get(name)
+        if counts is None:
+            counts = self._elements[name] = {}
+        counts[number] = 1
         self.requests += 1
 
     def flush_into(self, catalog: Catalog) -> None:
         """Add what was counted to ``catalog`` and start counting afresh."""
         methods = catalog.methods
-        names: dict[str, str] = {}
+        names = self._names
         for (path, component), count in self._calls.items():
-            name = names[path] = method_name(path)
+            name = names[path]
             if name:
                 catalog.count_call(name, component, None, count)
         # The earliest and latest time of each method; the first seen of equal ones, as when
@@ -290,22 +430,24 @@ class Tally:
             if name:
                 catalog.saw_call(methods[name], parse_timestamp(stamp))
                 catalog.saw_call(methods[name], parse_timestamp(latest[name][1]))
-        whole = self._whole
-        for (path, element), count in self._elements.items():
-            name = names[path]
+        whole, pieces = self._whole, self._pieces
+        for name, elements in self._elements.items():
             if not name:
                 continue
             method = methods[name]
-            if element.__class__ is int:
-                catalog.add_params(method, whole[element])
-                continue
-            key, lines = element
-            value = element_value(lines)
-            argument = method.arguments.get(key)
-            if argument is None or value.__class__ is not str:
-                catalog.add_element(method, key, value, count)
-            else:
-                argument.seen += count
-                catalog._count(argument, value, count)
-        self._calls, self._stamps, self._elements, self._whole = Counter(), {}, Counter(), {}
+            for element, count in elements.items():
+                kind = element.__class__
+                if kind is int:
+                    catalog.add_params(method, whole[element])
+                    continue
+                key, lines = pieces[element] if kind is str else element
+                value = element_value(lines)
+                argument = method.arguments.get(key)
+                if argument is None or value.__class__ is not str:
+                    catalog.add_element(method, key, value, count)
+                else:
+                    argument.seen += count
+                    catalog._count(argument, value, count)
+        self._calls, self._stamps, self._elements, self._whole = Counter(), {}, {}, {}
+        self._pieces, self._pairs, self._names = {}, 0, _MethodNames()
         self._characters = 0

@@ -135,7 +135,7 @@ values = st.lists(pieces, max_size=8).map("".join)
                     *["~PHP Notice: x\n", "~    [x] => y\n)\n", "~\n\n"],
                 ]
             ),
-            st.sampled_from(["flat", "nested", "no dump", "unclosed", "no Array line"]),
+            st.sampled_from(["flat", "nested", "empty", "no dump", "unclosed", "no Array line"]),
         ),
         max_size=12,
     )
@@ -154,7 +154,9 @@ def test_random_request_sequences_give_the_same(requests):
             else:
                 lines.append(f"    [{key}] => {value}")
         lines += [")", "", ""]
-        if shape == "no dump":
+        if shape == "empty":
+            lines = ["Array", "(", ")", "", ""]
+        elif shape == "no dump":
             lines = [""]
         elif shape == "unclosed":
             lines = [*lines[:-3], ""]
@@ -204,3 +206,57 @@ def test_stray_lines_after_a_dump_are_noise_and_the_request_counts():
     dump = "Array\n(\n    [id] => 1\n)\n\nPHP Notice:  Undefined variable\n    [x] => y\n"
     methods = assert_same((entry(1, "clients/add", dump) + entry(2, "clients/list", dump)).encode())
     assert methods["clients.add"]["calls"] == 1 and list(methods["clients.add"]["arguments"]) == ["id"]
+
+
+def test_a_value_line_that_begins_like_a_key_but_has_no_arrow_stays_in_the_value():
+    """`    [x` with no ` => ` continues the value above it. Mining cuts dumps into elements at
+    lines that begin with `    [`, so such a dump is counted another way, with the same result."""
+    dump = "Array\n(\n    [note] => first\n    [x\n    [id] => 1\n)\n\n"
+    methods = assert_same((entry(1, "clients/add", dump) + entry(2, "clients/add", dump)).encode())
+    arguments = methods["clients.add"]["arguments"]
+    assert list(arguments) == ["note", "id"] and arguments["note"]["seen"] == 2
+
+
+@pytest.mark.parametrize(
+    "dump",
+    [
+        # A nested block left open, then a line that is no element: the element pattern finds as
+        # many elements as there are pieces, but not where the pieces are.
+        "Array\n(\n    [a] => Array\n        (\n            [b] => 1\n    [zzz\n)\n\n",
+        # A nested block left open before the next key.
+        "Array\n(\n    [a] => Array\n        (\n            [b] => 1\n    [c] => 2\n)\n\n",
+        # An element with nothing after its bracket, an empty dump, a dump with a blank line.
+        "Array\n(\n    [\n)\n\n",
+        "Array\n(\n)\n\n",
+        "Array\n(\n\n)\n\n",
+    ],
+    ids=["open-block-and-no-arrow", "open-block", "bare-bracket", "empty", "blank-line"],
+)
+def test_dumps_the_element_split_cannot_vouch_for_give_the_same(dump):
+    good = entry(1, "clients/list", "Array\n(\n    [id] => 1\n    [name] => x\n)\n\n")
+    text = good + entry(2, "clients/list", dump) + entry(3, "clients/add", dump) + good
+    assert_same(text.encode())
+
+
+def test_the_order_arguments_are_first_seen_in_holds_across_ways_of_counting():
+    """Requests counted by pieces and requests read line by line, one method under two paths:
+    arguments keep the order in which they first appear in the log."""
+    deep = "Array\n(\n    [a] => Array\n        (\n            [b] => Array\n                (\n"
+    deep += "                    [c] => Array\n                        (\n"
+    deep += "                            [d] => Array\n                                (\n"
+    deep += "                                    [e] => 1\n                                )\n\n"
+    deep += "                        )\n\n                )\n\n        )\n\n    [late] => 1\n)\n\n"
+    text = entry(1, "clients/add", "Array\n(\n    [first] => 1\n)\n\n")
+    text += entry(2, "clients/add?x=1", deep)
+    text += entry(3, "clients/add", "Array\n(\n    [second] => 1\n    [late] => 2\n)\n\n")
+    methods = assert_same(text.encode())
+    assert list(methods["clients.add"]["arguments"]) == ["first", "a[b][c][d][e]", "late", "second"]
+
+
+def test_times_that_go_back_or_change_month_give_the_same_first_and_last_seen():
+    text = ""
+    for second, stamp in enumerate(["20-Jan-2012 17:32:09", "20-Jan-2012 17:32:01", "03-Feb-2012 01:00:00"]):
+        header = f"[{stamp}+0200] [webAdmin/#{second}] REQUEST: /clients/add\n"
+        text += header + "Array\n(\n    [id] => 1\n)\n\n"
+    methods = assert_same(text.encode())
+    assert methods["clients.add"]["calls"] == 3
