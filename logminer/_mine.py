@@ -16,7 +16,6 @@ from ._errors import SourceError
 from ._parser import ParseReport, SourceParser, open_reader
 from ._sources import FileIdentity, LogReader, Source, file_identity, source_name
 from ._store import catalog_lock, default_catalog_path, load_catalog, save_catalog
-from ._workers import mine_parallel, splittable
 
 # Called with (source name, bytes read so far, size of the source or None).
 Progress = Callable[[str, int, "int | None"], None]
@@ -125,11 +124,11 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jo
         record: dict[str, Any] | None = None
         try:
             reader, record = _reader(catalog, source)
-            if jobs > 1 and splittable(reader):
+            if jobs > 1 and _workers().splittable(reader):
                 announce = _announce(progress, name)
                 if announce is not None:
                     announce(os.path.getsize(reader.name) - reader.start)
-                resume = mine_parallel(reader, catalog, report, jobs, _advance(progress, name))
+                resume = _workers().mine_parallel(reader, catalog, report, jobs, _advance(progress, name))
             else:
                 parser = SourceParser(reader, report, _announce(progress, name))
                 parser.count_into(catalog, _after_chunk(progress, name, report))
@@ -160,6 +159,14 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jo
         result.arguments += len(method.arguments)
     result.methods = len(catalog.methods)
     return result
+
+
+def _workers() -> Any:
+    """The worker processes' module, imported only when there are several workers (it brings in
+    multiprocessing, which a run with one worker does not need)."""
+    from . import _workers
+
+    return _workers
 
 
 # How many log files a catalog remembers where it stopped reading (the most recently mined).
