@@ -7,6 +7,7 @@ parsing (LALR with ``transformer=``, so no tree is kept).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import sys
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import lark
 from lark import Lark, Token, Transformer
 
 GRAMMAR_PATH = Path(__file__).with_name("runtime.lark")
@@ -174,7 +176,7 @@ def _items(run: str, last_value: str | None = None) -> list[tuple[str, object]]:
 def top_elements(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, str]]:
     """The top-level elements of the FLAT_DUMP in ``text[start:end]`` (``start`` at its `Array`
     line) as (key, the value's lines, each with its newline); see ``element_value``."""
-    return shared_parser().top_element.findall(text, start, len(text) if end is None else end)
+    return shared_patterns().top_element.findall(text, start, len(text) if end is None else end)
 
 
 def element_value(lines: str) -> str | dict | list:
@@ -321,7 +323,7 @@ class _Builder(Transformer):
             return
         run = children[0]  # FLAT_REQUESTS: headers, each followed by its flat dump
         line = run.line
-        starts = [match.start() for match in self._owner.request_lines(run)]
+        starts = [match.start() for match in shared_patterns().request_lines(run)]
         starts.append(len(run))
         for start, end in itertools.pairwise(starts):
             dump_start = run.index("\n", start) + 1
@@ -382,17 +384,6 @@ class RuntimeLogParser:
             transformer=_Builder(self),
             start=["start", "dump"],
         )
-        # An entry as the grammar defines it: what matches it at a line start is a header.
-        self.header_regex = self._lark.get_terminal("ENTRY").pattern.to_regexp()
-        self._entry = re.compile("^" + self.header_regex, re.MULTILINE)
-        request = self._lark.get_terminal("REQUEST_HEADER").pattern.to_regexp()
-        self.request_regex = request
-        # The grammar's _HEADER_START (`[dd-Mon-yyyy hh:mm:ss+zzzz] [`), which both of these begin with.
-        common = _common_start(self.header_regex, request)
-        self.header_start_regex = common[: common.rindex(r"\] \[") + len(r"\] \[")]
-        self.top_element = re.compile(possessive(_top_element_regex(self.terminal_regex("FLAT_DUMP"))))
-        self.request_fields_regex = _request_fields_regex(self.header_start_regex, request)
-        self._request_lines = re.compile("^" + request, re.MULTILINE)
 
     def parse(self, text: str, start: str = "start"):
         """Parse ``text``, a whole number of entries; raises Lark's errors on malformed input."""
@@ -402,6 +393,35 @@ class RuntimeLogParser:
     def terminal_regex(self, name: str) -> str:
         """The regular expression of one of the grammar's terminals, as Lark's lexer compiles it."""
         return self._lark.get_terminal(name).pattern.to_regexp()
+
+
+# The terminals that mining finds entries and elements with, as regexes (see GrammarPatterns).
+PATTERN_TERMINALS = ("ENTRY", "REQUEST_HEADER", "FLAT_DUMP", "FLAT_REQUESTS")
+
+
+class GrammarPatterns:
+    """The grammar's terminals that find entries and elements, compiled as regexes of their own:
+    most of a log is mined with these, and the LALR parser is built only for what they leave.
+
+    ``terminals`` maps each name of PATTERN_TERMINALS to its regex as Lark compiles it.
+    """
+
+    def __init__(self, terminals: dict[str, str]) -> None:
+        self._terminals = terminals
+        # An entry as the grammar defines it: what matches it at a line start is a header.
+        self.header_regex = terminals["ENTRY"]
+        self._entry = re.compile("^" + self.header_regex, re.MULTILINE)
+        request = self.request_regex = terminals["REQUEST_HEADER"]
+        # The grammar's _HEADER_START (`[dd-Mon-yyyy hh:mm:ss+zzzz] [`), which both of these begin with.
+        common = _common_start(self.header_regex, request)
+        self.header_start_regex = common[: common.rindex(r"\] \[") + len(r"\] \[")]
+        self.top_element = re.compile(possessive(_top_element_regex(terminals["FLAT_DUMP"])))
+        self.request_fields_regex = _request_fields_regex(self.header_start_regex, request)
+        self._request_lines = re.compile("^" + request, re.MULTILINE)
+
+    def terminal_regex(self, name: str) -> str:
+        """The regular expression of one of PATTERN_TERMINALS, as Lark's lexer compiles it."""
+        return self._terminals[name]
 
     def next_header(self, text: str, position: int) -> int:
         """Offset of the first header line starting at or after ``position``, or -1."""
@@ -465,6 +485,7 @@ def parse_print_r(text: str) -> dict | list:
 
 
 _SHARED: RuntimeLogParser | None = None
+_PATTERNS: GrammarPatterns | None = None
 
 
 def shared_parser() -> RuntimeLogParser:
@@ -473,3 +494,29 @@ def shared_parser() -> RuntimeLogParser:
     if _SHARED is None:
         _SHARED = RuntimeLogParser()
     return _SHARED
+
+
+def shared_patterns() -> GrammarPatterns:
+    """The process's grammar patterns, made on first use (see ``grammar_terminals``)."""
+    global _PATTERNS
+    if _PATTERNS is None:
+        _PATTERNS = GrammarPatterns(grammar_terminals())
+    return _PATTERNS
+
+
+def grammar_terminals() -> dict[str, str]:
+    """PATTERN_TERMINALS as Lark compiles the grammar: kept in ``_terminals`` for this very
+    grammar and Lark version (building the parser costs more than most small logs take to mine);
+    from the parser whenever the grammar or Lark differ from those it was made with."""
+    from . import _terminals
+
+    grammar = hashlib.sha256(GRAMMAR_PATH.read_bytes()).hexdigest()
+    if grammar == _terminals.GRAMMAR_SHA256 and lark.__version__ == _terminals.LARK_VERSION:
+        return dict(_terminals.TERMINALS)
+    return terminals_from_parser()
+
+
+def terminals_from_parser() -> dict[str, str]:
+    """PATTERN_TERMINALS, from the Lark parser of the grammar (what ``_terminals`` must hold)."""
+    parser = shared_parser()
+    return {name: parser.terminal_regex(name) for name in PATTERN_TERMINALS}

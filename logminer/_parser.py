@@ -18,7 +18,7 @@ from typing import Any
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from ._grammar import parse_timestamp, possessive, shared_parser, split_request_header
+from ._grammar import parse_timestamp, possessive, shared_parser, shared_patterns, split_request_header
 from ._sources import CHUNK_SIZE, Chunk, LogReader, Source
 
 # How many skipped entries a report lists one by one; the rest are only counted.
@@ -193,7 +193,7 @@ def header_pattern() -> re.Pattern[bytes]:
     line start is a header, where chunks may be cut."""
     global _HEADER_PATTERN
     if _HEADER_PATTERN is None:
-        _HEADER_PATTERN = re.compile(shared_parser().header_start_regex.encode())
+        _HEADER_PATTERN = re.compile(shared_patterns().header_start_regex.encode())
     return _HEADER_PATTERN
 
 
@@ -229,9 +229,9 @@ _SCANS: dict[type, _Scan] = {}
 def _scan(kind: type) -> _Scan:
     scan = _SCANS.get(kind)
     if scan is None:
-        parser = shared_parser()
+        patterns = shared_patterns()
         encode = (lambda text: text.encode()) if kind is bytes else (lambda text: text)
-        scan = _SCANS[kind] = _Scan(parser.header_start_regex, parser.request_regex, encode)
+        scan = _SCANS[kind] = _Scan(patterns.header_start_regex, patterns.request_regex, encode)
     return scan
 
 
@@ -295,8 +295,6 @@ class _Collector:
 
     def run(self, chunk: Chunk) -> None:
         """Parse the requests of one chunk, skipping malformed ones, and count its other entries."""
-        parser = shared_parser()
-        parser.on_request = self._request
         self._read = 0
         try:
             text, reaches_end = self._requests_only(chunk)
@@ -360,7 +358,10 @@ class _Collector:
         ``followed``: another request follows ``text`` (which was cut from a longer text), so that
         an entry ending early is noted as it would be were that request's header there.
         """
-        parser = shared_parser()
+        if not text:
+            return
+        parser = shared_parser()  # built on first use: mining most logs never needs it
+        parser.on_request = self._request
         self._line_offset = line_offset
         while text:
             try:
@@ -472,9 +473,9 @@ class _Collector:
         reason = "print_r dump broken off by the next entry" if at_end else _reason(error)
         self.report.skip(Skipped(self.name, entry_line, reason, bad_line))
         position = _error_position(error, text)
-        header = shared_parser().next_header(text, position)
+        header = shared_patterns().next_header(text, position)
         if entry is not None and header <= entry.start_pos:
-            header = shared_parser().next_header(text, entry.start_pos + 1)
+            header = shared_patterns().next_header(text, entry.start_pos + 1)
         return header if header >= 0 else len(text)
 
 
@@ -485,7 +486,7 @@ def _flat_requests() -> re.Pattern[str]:
     """The grammar's FLAT_REQUESTS terminal, compiled as Lark's lexer compiles it."""
     global _FLAT_REQUESTS
     if _FLAT_REQUESTS is None:
-        _FLAT_REQUESTS = re.compile(possessive(shared_parser().terminal_regex("FLAT_REQUESTS")))
+        _FLAT_REQUESTS = re.compile(possessive(shared_patterns().terminal_regex("FLAT_REQUESTS")))
     return _FLAT_REQUESTS
 
 
@@ -493,7 +494,7 @@ def _crlf_entries_to_lf(text: str) -> str:
     """Requests written with CRLF inside a log of LF lines (a CRLF log is converted whole when read):
     an entry whose header line ends with CRLF has its CRLF turned into LF; others keep their CRs,
     which then belong to values (a browser's textarea sends CRLF)."""
-    starts = [match.start() for match in shared_parser().request_lines(text)]
+    starts = [match.start() for match in shared_patterns().request_lines(text)]
     ends = [*starts[1:], len(text)]
     pieces, position = [], 0
     for start, end in zip(starts, ends, strict=True):

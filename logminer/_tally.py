@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import operator
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
@@ -29,7 +30,7 @@ from operator import itemgetter
 from typing import Any
 
 from ._catalog import Catalog
-from ._grammar import element_value, parse_timestamp, shared_parser
+from ._grammar import element_value, parse_timestamp, shared_patterns
 from ._parser import method_name
 
 try:  # the C helper behind Counter.update(iterable), without its Python-level checks
@@ -44,8 +45,8 @@ except ImportError:  # pragma: no cover - every CPython has it; other Pythons ma
 
 # A REQUEST header line (the grammar's REQUEST_HEADER terminal) with its time, component and path;
 # after a newline, where a split cuts a run of requests.
-_REQUEST = re.compile(shared_parser().request_fields_regex)
-_NEXT_REQUEST = re.compile("\n" + shared_parser().request_fields_regex)
+_REQUEST = re.compile(shared_patterns().request_fields_regex)
+_NEXT_REQUEST = re.compile("\n" + shared_patterns().request_fields_regex)
 # What a FLAT_DUMP adds around its elements, and to each element around its key and value lines.
 _DUMP_HEAD = "Array\n(\n"
 _KEY_PARTS = len("    [") + len("] => ")
@@ -60,10 +61,16 @@ _EMPTY_DUMPS = ("Array\n(\n)\n", "Array\n(\n)")
 _SURE_TIME = (
     r"(?:(?:0[1-9]|1\d|2[0-8])-(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
     r"|(?:29|30)-(?:Jan|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|31-(?:Jan|Mar|May|Jul|Aug|Oct|Dec))"
-    r"-(?!0000)\d{4} (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d[+-](?:(?:[01]\d|2[0-2])\d\d|23[0-5]\d)\]"
+    r"-(?!0000)\d{4} (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d[+-](?:(?:[01]\d|2[0-2])\d\d|23[0-5]\d)"
 )
-_SURE_FIRST = re.compile(r"\[" + _SURE_TIME)
-_UNSURE_NEXT = re.compile(r"\n\[(?!" + _SURE_TIME + ")")
+# Header times (all of one length) written one after another, every one of them sure.
+_ALL_SURE = re.compile(f"(?:{_SURE_TIME})*+" if sys.version_info >= (3, 11) else f"(?:{_SURE_TIME})*")
+
+
+def _all_sure(stamps: list[str]) -> bool:
+    """Whether every header time surely names a moment (one regex match for them all)."""
+    return _ALL_SURE.fullmatch("".join(stamps)) is not None
+
 
 # A text longer than this is counted in place, without cutting it into a copy per request (memory
 # stays within about twice a huge entry's size).
@@ -243,11 +250,11 @@ class Tally:
         parts = _NEXT_REQUEST.split(rest)  # [dump, header, time, component, path, dump, ...]
         headers, stamps = [first.group(1), *parts[1::5]], [first.group(2), *parts[2::5]]
         components, paths, dumps = [first.group(3), *parts[3::5]], [first.group(4), *parts[4::5]], parts[0::5]
-        sure = _SURE_FIRST.match(text) is not None and _UNSURE_NEXT.search(text) is None
+        sure = _all_sure(stamps)
         if sure and self._count_pieces(paths, components, stamps, dumps):
             return len(paths)
         # A dict per dump, as the parser builds one: a key written twice is there once.
-        found = list(map(dict, map(shared_parser().top_element.findall, dumps)))
+        found = list(map(dict, map(shared_patterns().top_element.findall, dumps)))
         if sure and _all_flat(dumps, found):
             self._count_flat(paths, components, stamps, found)
             return len(paths)
@@ -259,7 +266,7 @@ class Tally:
             close = dump.find("\n)\n")
             if close >= 0 and close + 3 < len(dump):
                 dump = dumps[index] = dump[: close + 3]
-                found[index] = dict(shared_parser().top_element.findall(dump))
+                found[index] = dict(shared_patterns().top_element.findall(dump))
                 flat[index] = _flat_dumps([dump], [found[index]])[0]
         if not sure:
             flat = list(map(operator.and_, flat, map(self._possible, stamps)))
@@ -326,7 +333,7 @@ class Tally:
             return True
         pieces = list(new)
         text = "    [" + "\n    [".join(pieces) + "\n"
-        found = shared_parser().top_element.findall(text)
+        found = shared_patterns().top_element.findall(text)
         if len(found) != len(pieces):
             return False
         if sum(map(len, chain.from_iterable(found))) + len(found) * _KEY_PARTS != len(text):
@@ -373,7 +380,7 @@ class Tally:
             return 0, start
         matches = [first, *_NEXT_REQUEST.finditer(text, first.end(), end)]
         stamps = [match.group(2) for match in matches]
-        if not _SURE_FIRST.match(text, start) or _UNSURE_NEXT.search(text, start, end):
+        if not _all_sure(stamps):
             possible = list(map(self._possible, stamps))
             if not all(possible):
                 index = possible.index(False)
@@ -385,7 +392,7 @@ class Tally:
         paths = [match.group(4) for match in matches]
         starts = [match.end() for match in matches]
         stops = [match.start() for match in matches[1:]] + [end]
-        found = list(map(dict, map(shared_parser().top_element.findall, repeat(text), starts, stops)))
+        found = list(map(dict, map(shared_patterns().top_element.findall, repeat(text), starts, stops)))
         self._count_flat(paths, components, stamps, found)
         self._characters += end - start
         return len(paths), end

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._catalog import Catalog, Settings, merge
-from ._grammar import shared_parser
+from ._grammar import shared_patterns
 from ._parser import ParseReport, Skipped, SourceParser, header_pattern, open_reader
 from ._sources import LogReader
 
@@ -123,7 +123,7 @@ def mine_parallel(
     tasks = [
         _Part(path, start, end, settings) for start, end in zip(points, [*points[1:], None], strict=True)
     ]
-    shared_parser()  # built once here, inherited by the forked workers
+    shared_patterns()  # made once here, inherited by the forked workers
     context = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     )
