@@ -29,6 +29,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import BinaryIO
 
 # --------------------------------------------------------------------------- print_r
@@ -68,7 +69,12 @@ def php_float(value: float, precision: int = 14) -> str:
     # Python's formatting rounds correctly (half-even on the exact binary value), like zend_dtoa mode 2.
     mantissa, exp = f"{value:.{precision - 1}e}".split("e")
     sign = "-" if mantissa[0] == "-" else ""
-    digits = mantissa.lstrip("-").replace(".", "").rstrip("0")
+    digits = mantissa.lstrip("-").replace(".", "")
+    # zend_dtoa drops trailing zeros, except when the value lies exactly halfway and was rounded
+    # down to even: 100000000000005.0 prints as 1.0000000000000E+14 (php-cli shows it).
+    exact = "".join(map(str, Decimal(abs(value)).as_tuple().digits)).rstrip("0")
+    if not (len(exact) == precision + 1 and exact.endswith("5") and exact.startswith(digits)):
+        digits = digits.rstrip("0")
     decpt = int(exp) + 1  # digits before the decimal point, as zend_dtoa reports it
     if decpt < -3 or decpt > precision:
         power = decpt - 1
