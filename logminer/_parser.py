@@ -242,6 +242,32 @@ def _kind(word: bytes | str, colon: bytes | str | None) -> str:
     return word if colon and word.isalpha() and word.isupper() else "?"
 
 
+@dataclass(slots=True)
+class _SplitRequests:
+    """The REQUEST entries of a chunk as its split at headers cut them: ``first``, the entry the
+    chunk starts with (if it starts with one; without its last newline, or, when ``alone``, the
+    whole chunk), then per other request its header's start, the rest of its header line and the
+    lines after that line (which begin with that line's newline and lost their own last newline
+    to the split)."""
+
+    data: bytes | str
+    first: bytes | str | None
+    starts: list
+    rests: list
+    texts: list
+    alone: bool
+
+    def text(self) -> bytes | str:
+        """The requests joined, each ending with its newline (as they stand in the log, less
+        what stands between them)."""
+        empty, newline = self.data[:0], self.data[-1:]
+        if self.alone:
+            return self.data if self.first is not None else empty
+        pieces = [self.first, newline] if self.first is not None else []
+        pieces += chain.from_iterable(zip(self.starts, self.rests, self.texts, repeat(newline)))
+        return empty.join(pieces)
+
+
 class _Collector:
     """Turns the grammar's finished entries into Request records (or tally counts) for one source.
 
@@ -298,6 +324,8 @@ class _Collector:
         self._read = 0
         try:
             text, reaches_end = self._requests_only(chunk)
+            if text is None:  # counted in bulk from the chunk's split (see _requests_only)
+                return
             cut_off_possible = chunk.last and reaches_end
             if self.tally is None:
                 self._parse(text, 0, cut_off_possible)
@@ -372,10 +400,12 @@ class _Collector:
             self._line_offset += text.count("\n", 0, resume)
             text = text[resume:]
 
-    def _requests_only(self, chunk: Chunk) -> tuple[str, bool]:
+    def _requests_only(self, chunk: Chunk) -> tuple[str | None, bool]:
         """The chunk's REQUEST entries as one text, and whether the last of them ends the chunk.
 
-        Other entries are counted by kind from their headers, and never decoded.
+        Other entries are counted by kind from their headers, and never decoded. With a tally,
+        the requests are first offered to it as the split cut them (header lines and dumps
+        apart): when it counts them all so, there is no text (None).
         """
         data = chunk.data
         chunk.data = None  # from here on, the only copy is the one decoded below
@@ -384,7 +414,15 @@ class _Collector:
         if len(data) > _LAZY_LINES_LIMIT:
             joined, reaches_end = self._requests_in_place(data, chunk.first_line)
         else:
-            joined, reaches_end = self._requests_split(data, chunk.first_line)
+            requests, reaches_end = self._requests_split(data, chunk.first_line)
+            if (
+                self.tally is not None
+                and isinstance(data, bytes)
+                and b"\r\nArray\r\n" not in data
+                and self._count_split(requests)
+            ):
+                return None, reaches_end
+            joined = requests.text()
         del data
         if isinstance(joined, bytes):
             joined = str(joined, "utf-8", "replace")
@@ -394,7 +432,16 @@ class _Collector:
             joined = _crlf_entries_to_lf(joined)
         return joined, reaches_end
 
-    def _requests_split(self, data: bytes | str, first_line: int) -> tuple[bytes | str, bool]:
+    def _count_split(self, requests: _SplitRequests) -> bool:
+        """Count the requests of a chunk in bulk as its split cut them, when the tally can count
+        them all so; else count nothing."""
+        counted = self.tally.add_split(requests)
+        if counted is None:
+            return False
+        self._read += counted
+        return True
+
+    def _requests_split(self, data: bytes | str, first_line: int) -> tuple[_SplitRequests, bool]:
         """Kinds and requests from one split of the chunk at its headers (no Python loop over
         entries); line numbers are worked out later, if a note needs them."""
         scan = _scan(type(data))
@@ -412,23 +459,23 @@ class _Collector:
             kinds.pop(None, None)  # the REQUEST headers
             for word, count in kinds.items():
                 entries[_kind(word, ":")] += count
-        empty, newline = data[:0], data[-1:]
-        pieces: list = []
+        newline = data[-1:]
+        first = None
         if scan.header.match(data):  # the chunk starts with a header (it does, but for the first)
             if scan.request.match(data):
-                pieces += [parts[0], newline]
+                first = parts[0]
             else:
-                first = scan.other_kind.match(data)
-                entries[_kind(*first.groups())] += 1  # type: ignore[union-attr]
+                other = scan.other_kind.match(data)
+                entries[_kind(*other.groups())] += 1  # type: ignore[union-attr]
         self._lines = _LineMap(data, first_line)
         if len(parts) == 1:
-            return (data if pieces else empty), bool(pieces)
+            return _SplitRequests(data, first, [], [], [], True), first is not None
         if parts[-1].endswith(newline):
             parts[-1] = parts[-1][:-1]  # each text lost its newline to the next header but the last
         rests = parts[2::5]
-        starts, texts = compress(parts[1::5], rests), compress(parts[5::5], rests)
-        pieces += chain.from_iterable(zip(starts, compress(rests, rests), texts, repeat(newline)))
-        return empty.join(pieces), parts[-4] is not None
+        starts, texts = list(compress(parts[1::5], rests)), list(compress(parts[5::5], rests))
+        requests = _SplitRequests(data, first, starts, list(compress(rests, rests)), texts, False)
+        return requests, parts[-4] is not None
 
     def _requests_in_place(self, data: bytes | str, first_line: int) -> tuple[bytes | str, bool]:
         """Kinds and requests of a large chunk, found in place: a chunk that is one huge request is

@@ -171,6 +171,16 @@ def _in_order(stamps: list[str]) -> bool:
     )
 
 
+def _first_entry(entry: bytes, alone: bool, last: bool) -> tuple[bytes, str]:
+    """The header line and the dump of the request a chunk starts with, as ``add_requests`` cuts
+    them from the joined text (where the entry ends with a newline, unless ``alone``: the whole
+    chunk, as it stands)."""
+    text = entry if alone else entry + b"\n"
+    head, _, after = text.partition(b"\n")
+    dump = after[:-1] if not last or text.endswith(b"\n\n") else after
+    return head, str(dump, "utf-8", "replace")
+
+
 class _MethodNames(dict):
     """Request path -> method name, worked out once per path."""
 
@@ -282,6 +292,45 @@ class Tally:
             done = index + 1
         self._count_flat(paths[done:], components[done:], stamps[done:], found[done:])
         return counted + len(paths) - done
+
+    def add_split(self, requests: Any) -> int | None:
+        """Count the requests of a chunk as its split at headers cut them (``_parser``'s
+        _SplitRequests, in bytes) and return how many; or count nothing and return None, for
+        the requests to be counted from their text (``add_requests``).
+
+        Each request is cut into its header line and its dump as ``add_requests`` cuts the
+        text, without a regex pass over every request: the header lines are matched all at once,
+        and each dump is decoded alone (it is whole lines, so it decodes as within the text).
+        """
+        heads = list(map(operator.add, requests.starts, requests.rests))
+        # A text begins with its header line's newline and lost its own last one to the split.
+        # In the joined text every request ends with a newline again: the last one's dump keeps
+        # it unless it closed with a blank line (which the split took as that newline).
+        texts = requests.texts
+        if texts and texts[-1] and not texts[-1].endswith(b"\n"):
+            texts = [*texts[:-1], texts[-1] + b"\n"]
+        views = map(operator.getitem, map(memoryview, texts), repeat(slice(1, None)))
+        dumps = list(map(str, views, repeat("utf-8"), repeat("replace")))
+        if requests.first is not None:
+            head, dump = _first_entry(requests.first, requests.alone, requests.alone or not texts)
+            heads.insert(0, head)
+            dumps.insert(0, dump)
+        if not dumps:
+            return 0
+        lines = str(b"\n".join(heads), "utf-8", "replace") + "\n"
+        fields = _REQUEST.findall(lines)
+        # The split found these lines with the same REQUEST_HEADER terminal: each one matches.
+        matched = sum(map(len, map(itemgetter(0), fields)))
+        if len(fields) != len(dumps) or matched != len(lines):  # pragma: no cover
+            return None
+        stamps = list(map(itemgetter(1), fields))
+        if not _all_sure(stamps):
+            return None
+        paths, components = list(map(itemgetter(3), fields)), list(map(itemgetter(2), fields))
+        if not self._count_pieces(paths, components, stamps, dumps):
+            return None
+        self._characters += len(lines) + sum(map(len, dumps))
+        return len(paths)
 
     def _count_pieces(
         self, paths: list[str], components: list[str], stamps: list[str], dumps: list[str]
