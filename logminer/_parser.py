@@ -415,12 +415,7 @@ class _Collector:
             joined, reaches_end = self._requests_in_place(data, chunk.first_line)
         else:
             requests, reaches_end = self._requests_split(data, chunk.first_line)
-            if (
-                self.tally is not None
-                and isinstance(data, bytes)
-                and b"\r\nArray\r\n" not in data
-                and self._count_split(requests)
-            ):
+            if self.tally is not None and isinstance(data, bytes) and self._count_split(requests):
                 return None, reaches_end
             joined = requests.text()
         del data

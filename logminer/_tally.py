@@ -317,6 +317,8 @@ class Tally:
             dumps.insert(0, dump)
         if not dumps:
             return 0
+        if any(map(bytes.endswith, heads, repeat(b"\r"))):
+            return None  # a request written with CRLF: the text road reads those (see _parser)
         lines = str(b"\n".join(heads), "utf-8", "replace") + "\n"
         fields = _REQUEST.findall(lines)
         # The split found these lines with the same REQUEST_HEADER terminal: each one matches.

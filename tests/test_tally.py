@@ -260,3 +260,14 @@ def test_times_that_go_back_or_change_month_give_the_same_first_and_last_seen():
         text += header + "Array\n(\n    [id] => 1\n)\n\n"
     methods = assert_same(text.encode())
     assert methods["clients.add"]["calls"] == 3
+
+
+def test_requests_written_with_crlf_among_lf_ones_give_the_same():
+    """A request written with CRLF in a log of LF lines is read with its CRs taken out; a CR
+    inside a value (a browser's textarea) stays. Both ways of counting read them alike."""
+    crlf = "[20-Jan-2012 17:32:01+0200] [webAdmin/#1] REQUEST: /clients/add\r\n"
+    crlf += "Array\r\n(\r\n    [id] => 1\r\n    [name] => x\r\n)\r\n\r\n"
+    lf = entry(2, "clients/add", "Array\n(\n    [id] => 2\n    [note] => a\r\nb\n)\n\n")
+    for text in (crlf + lf, lf + crlf, lf + crlf + lf):
+        methods = assert_same(text.encode())
+        assert methods["clients.add"]["calls"] == text.count("REQUEST:")
