@@ -16,7 +16,7 @@ from ._diff import DEFAULT_CONFIDENCE, diff_catalogs
 from ._export import EXPORT_FORMATS, export
 from ._files import write_text_atomically
 from ._output import render_rows, to_json
-from ._store import load_catalog, save_catalog
+from ._store import catalog_lock, load_catalog, save_catalog
 
 catalog_file = click.Path(exists=True, dir_okay=False)
 
@@ -29,10 +29,13 @@ catalog_file = click.Path(exists=True, dir_okay=False)
 def merge(catalogs, output) -> None:
     """Merge catalog files (from several hosts, or several logs) into one: counts add, samples combine.
 
-    The order does not matter. OUTPUT is written atomically and may be one of the inputs.
+    The order does not matter. OUTPUT is written atomically and may be one of the inputs; while
+    merging, OUTPUT's catalog lock is held, so a `logminer mine` into it waits, and is waited for
+    (no count is lost to an overwrite).
     """
-    merged = merge_catalogs(*(load_catalog(path) for path in catalogs))
-    path = save_catalog(merged, output)
+    with catalog_lock(output):
+        merged = merge_catalogs(*(load_catalog(path) for path in catalogs))
+        path = save_catalog(merged, output)
     calls = sum(method.calls for method in merged.methods.values())
     click.echo(f"Merged {len(catalogs)} catalogs: {len(merged.methods)} methods, {calls} calls; wrote {path}")
 

@@ -116,8 +116,8 @@ def _stray_lines_cut(dumps: list[str]) -> list[str]:
 
 def _pieces(dumps: list[str]) -> list[list[str]] | None:
     """Each dump cut into its top-level elements, each as the text after its `    [`, or None
-    when a dump does not have the shape this needs: `Array`, `(`, lines, `)` (see ``add_requests``
-    for what makes a piece an element).
+    when a dump does not have the shape this needs: `Array`, `(`, lines, `)` (``Tally._new_pieces``
+    checks that each piece is an element).
 
     The cut is a string split at every line that begins with `    [`. A piece is one element
     exactly when the grammar's element pattern takes `    [` + piece + newline whole; no line

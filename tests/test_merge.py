@@ -5,10 +5,12 @@ So catalogs mined on many billing hosts can be combined in any order (`logminer 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import io
 import json
 import re
+import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 
@@ -184,7 +186,26 @@ def test_merge_command_writes_the_whole_from_two_halves(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"Merged 2 catalogs: {len(WHOLE.methods)} methods" in result.output
     assert methods(logminer.load_catalog(out)) == methods(WHOLE)
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["all.json", "host-a.json", "host-b.json"]
+    # No temporary file is left; the lock file stays, as beside any catalog mined into.
+    names = ["all.json", "all.json.lock", "host-a.json", "host-b.json"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == names
+
+
+def test_merge_into_a_catalog_waits_for_a_miner_holding_its_lock(tmp_path):
+    """A merge whose output is being mined into waits for the miner, then reads what it wrote."""
+    cut = ENTRY_STARTS[len(ENTRY_STARTS) // 2]
+    first = logminer.save_catalog(mined(FIXTURE_BYTES[:cut]), tmp_path / "host-a.json")
+    shared = logminer.save_catalog(Catalog(), tmp_path / "shared.json")
+    command = [sys.executable, "-m", "logminer", "merge", str(first), str(shared), "-o", str(shared)]
+    with logminer.catalog_lock(shared):
+        merging = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            merging.wait(timeout=2)
+        assert merging.poll() is None  # still waiting for the lock
+        # What the miner writes before letting go is in the merge.
+        logminer.save_catalog(mined(FIXTURE_BYTES[cut:]), shared)
+    assert merging.wait(timeout=60) == 0, merging.stderr.read()
+    assert methods(logminer.load_catalog(shared)) == methods(WHOLE)
 
 
 def test_merge_command_refuses_a_damaged_catalog_and_writes_nothing(tmp_path):
