@@ -127,12 +127,12 @@ def huge_value_run(request, tmp_path_factory):
         [sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, check=True
     )
     growth, requests, skipped, example_length = (int(word) for word in run.stdout.split())
-    return growth, requests, skipped, example_length
+    return growth, requests, skipped, example_length, request.param
 
 
 def test_one_value_of_50_mb_is_read_and_shortened(huge_value_run):
     """The request is counted; its value is kept as a 60-character example, not 50 MB."""
-    _, requests, skipped, example_length = huge_value_run
+    _, requests, skipped, example_length, _ = huge_value_run
     assert (requests, skipped) == (2, 0)
     assert example_length == 60
 
@@ -142,8 +142,11 @@ def test_one_value_of_50_mb_takes_about_twice_its_size(huge_value_run):
     (it was 4.8x, then 3.1x: the chunk's text, Lark's token and the value were alive at once; a
     value of many lines cost one regex backtracking point per line; a huge entry read as a list
     of blocks left the blocks' memory in the heap)."""
-    growth = huge_value_run[0]
-    assert growth < 2.2 * VALUE_MB * 1_000_000, f"peak RSS grew by {growth / 1e6:.0f} MB"
+    growth, shape = huge_value_run[0], huge_value_run[4]
+    # Python 3.10 has no possessive repeats: the regex engine keeps a backtracking point per line
+    # of a value, and a value of 500,000 short lines then costs about 3.9x (README, Speed).
+    limit = 2.2 if sys.version_info >= (3, 11) or shape == "one line" else 4.2
+    assert growth < limit * VALUE_MB * 1_000_000, f"peak RSS grew by {growth / 1e6:.0f} MB"
 
 
 # -- deep nesting ---------------------------------------------------------------------------------
