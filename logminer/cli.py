@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib import import_module
 
 import click
 
@@ -13,27 +12,9 @@ import logminer as api
 from ._cli_options import catalog_option, format_option
 from ._output import render_rows, to_json
 
-# Commands that live in their own modules, imported when one of them is asked for (so that
-# `logminer mine` does not load the client, diff and export code): check, call, download and
-# sandbox (validated calls); merge, diff and export (whole catalogs).
-_COMMAND_MODULES = {
-    **dict.fromkeys(["check", "call", "download", "sandbox"], "._cli_calls"),
-    **dict.fromkeys(["merge", "diff", "export"], "._cli_catalog"),
-}
-
 
 class _Group(click.Group):
     """Turns logminer's errors into one-line messages and exit status 2, never a traceback."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *_COMMAND_MODULES})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module = _COMMAND_MODULES.get(cmd_name)
-        if module is not None and cmd_name not in self.commands:
-            for command in import_module(module, __package__).COMMANDS:
-                self.add_command(command)
-        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -235,3 +216,16 @@ def settings(catalog_path, secret_words, max_examples, max_values, max_arguments
         return
     rows = [{"setting": name, "value": value} for name, value in data.items()]
     click.echo(render_rows(rows, ["setting", "value"], "table"))
+
+
+# check, call, download, sandbox: the validated-call commands live in their own module.
+from ._cli_calls import COMMANDS  # noqa: E402
+
+for _command in COMMANDS:
+    main.add_command(_command)
+
+# merge, diff, export: the commands over whole catalogs live in their own module.
+from ._cli_catalog import COMMANDS as CATALOG_COMMANDS  # noqa: E402
+
+for _command in CATALOG_COMMANDS:
+    main.add_command(_command)
