@@ -10,16 +10,6 @@ their arguments, explore it, and make JSON-RPC calls checked against it.
 from importlib import import_module as _import_module
 from typing import TYPE_CHECKING
 
-from ._catalog import (
-    Argument,
-    Catalog,
-    Method,
-    Settings,
-    apply_settings,
-    argument_values,
-    bracket_path,
-    merge,
-)
 from ._errors import (
     CallFailed,
     CatalogError,
@@ -36,40 +26,58 @@ from ._errors import (
     UsageError,
     ValidationFailed,
 )
-from ._explore import describe_method, find_method, list_methods, reference, search
-from ._secrets import DEFAULT_SECRET_WORDS
-from ._sources import DEFAULT_LOG
-from ._store import catalog_lock, default_catalog_path, load_catalog, save_catalog
-from ._suggest import suggest
-from ._types import infer_type
+from ._version import __version__ as __version__
+from .catalog.explore import describe_method, find_method, list_methods, reference, search
+from .catalog.kinds import infer_type
+from .catalog.model import (
+    Argument,
+    Catalog,
+    Method,
+    Settings,
+    apply_settings,
+    argument_values,
+    bracket_path,
+    merge,
+)
+from .catalog.secrets import DEFAULT_SECRET_WORDS
+from .catalog.store import catalog_lock, default_catalog_path, load_catalog, save_catalog
+from .catalog.suggest import suggest
+from .log.sources import DEFAULT_LOG
 
 # Imported on first use, so that `logminer show` and `logminer check` start fast: the grammar
 # (lark), the HTTP client (httpx) and the exporters are not needed to look at a catalog.
 _LAZY = {
-    "._client": ("Api", "Client", "Response"),
-    "._diff": ("CatalogDiff", "Change", "diff_catalogs"),
-    "._export": ("EXPORT_FORMATS", "export", "params_schema", "to_jsonschema", "to_markdown", "to_openrpc"),
-    "._files": ("write_text_atomically",),
-    "._grammar": ("RECURSION", "PhpObject", "parse_print_r"),
-    "._items": ("parse_items",),
-    "._mine": ("MineResult", "change_settings", "mine", "mine_into"),
-    "._parser": ("ParseReport", "Request", "Skipped", "method_name", "parse", "parse_text"),
-    "._sandbox": ("Sandbox", "start_sandbox"),
-    "._validate": ("Finding", "validate"),
+    ".calls.client": ("Api", "Client", "Response"),
+    ".catalog.diff": ("CatalogDiff", "Change", "diff_catalogs"),
+    ".catalog.export": (
+        "EXPORT_FORMATS",
+        "export",
+        "params_schema",
+        "to_jsonschema",
+        "to_markdown",
+        "to_openrpc",
+    ),
+    ".catalog.store": ("write_atomically",),
+    ".log.print_r": ("RECURSION", "PhpObject", "parse_print_r"),
+    ".calls.items": ("parse_items",),
+    ".mining.mine": ("MineResult", "change_settings", "mine", "mine_into"),
+    ".log.parser": ("ParseReport", "Request", "Skipped", "method_name", "parse", "parse_text"),
+    ".calls.sandbox": ("Sandbox", "start_sandbox"),
+    ".calls.validate": ("Finding", "validate"),
 }
 _LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}
 
 if TYPE_CHECKING:
-    from ._client import Api, Client, Response
-    from ._diff import CatalogDiff, Change, diff_catalogs
-    from ._export import EXPORT_FORMATS, export, params_schema, to_jsonschema, to_markdown, to_openrpc
-    from ._files import write_text_atomically
-    from ._grammar import RECURSION, PhpObject, parse_print_r
-    from ._items import parse_items
-    from ._mine import MineResult, change_settings, mine, mine_into
-    from ._parser import ParseReport, Request, Skipped, method_name, parse, parse_text
-    from ._sandbox import Sandbox, start_sandbox
-    from ._validate import Finding, validate
+    from .calls.client import Api, Client, Response
+    from .calls.items import parse_items
+    from .calls.sandbox import Sandbox, start_sandbox
+    from .calls.validate import Finding, validate
+    from .catalog.diff import CatalogDiff, Change, diff_catalogs
+    from .catalog.export import EXPORT_FORMATS, export, params_schema, to_jsonschema, to_markdown, to_openrpc
+    from .catalog.store import write_atomically
+    from .log.parser import ParseReport, Request, Skipped, method_name, parse, parse_text
+    from .log.print_r import RECURSION, PhpObject, parse_print_r
+    from .mining.mine import MineResult, change_settings, mine, mine_into
 
 
 def __getattr__(name: str) -> object:
@@ -85,8 +93,6 @@ def __getattr__(name: str) -> object:
 def __dir__() -> list[str]:
     return sorted(__all__)
 
-
-__version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_LOG",
@@ -154,5 +160,5 @@ __all__ = [
     "to_markdown",
     "to_openrpc",
     "validate",
-    "write_text_atomically",
+    "write_atomically",
 ]

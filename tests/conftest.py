@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-TESTS = Path(__file__).resolve().parent
-sys.path.insert(0, str(TESTS))  # so tests can import their helpers (php.py) by name
-
-from php import PHP, PhpPrintR  # noqa: E402
-
-ROOT = TESTS.parent
-FIXTURE = ROOT / "fixtures" / "runtime.log"
+from tests.helpers import FIXTURE, PHP, PhpPrintR
 
 
 def pytest_collection_modifyitems(config, items):

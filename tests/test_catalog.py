@@ -8,10 +8,10 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import FIXTURE
 
 import logminer
 from logminer import Catalog, Request, argument_values, bracket_path, describe_method, infer_type, merge
+from tests.helpers import FIXTURE
 
 SECRET_VALUE = re.compile(r"SECRET-[^\s\"',\]]*")
 TZ = timezone(timedelta(hours=2))

@@ -8,9 +8,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURE
 
 from logminer.cli import main
+from tests.helpers import FIXTURE
 
 
 @pytest.fixture

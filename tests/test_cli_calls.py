@@ -10,12 +10,12 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from _calls_helpers import LOGIN, PASSWORD, ROOT, mine_catalog, start
 from click.testing import CliRunner
 
 import logminer
-from logminer import _cli_calls
+from logminer.cli import calls as _cli_calls
 from logminer.cli import main
+from tests.helpers import LOGIN, PASSWORD, ROOT, mine_catalog, start
 
 # Until cli.py registers them itself, register the commands on the group here.
 for _command in _cli_calls.COMMANDS:
@@ -293,7 +293,7 @@ def test_shell_completion_of_methods_and_arguments(catalog_file):
 def test_sandbox_command_serves_the_catalog_end_to_end(catalog_file):
     """mine -> sandbox -> call, as the README shows, in real processes."""
     script = (
-        "import sys; from logminer.cli import main; from logminer._cli_calls import COMMANDS\n"
+        "import sys; from logminer.cli import main; from logminer.cli.calls import COMMANDS\n"
         "[main.add_command(c) for c in COMMANDS if c.name not in main.commands]\n"
         "main(sys.argv[1:], prog_name='logminer')\n"
     )

@@ -14,7 +14,6 @@ import textwrap
 
 import httpx
 import pytest
-from _calls_helpers import LOGIN, PASSWORD, ROOT, mine_catalog, start
 
 import logminer
 from logminer import (
@@ -29,7 +28,8 @@ from logminer import (
     Timeout,
     ValidationFailed,
 )
-from logminer._client import base_url, filename_from, form_fields
+from logminer.calls.client import base_url, filename_from, form_fields
+from tests.helpers import LOGIN, PASSWORD, ROOT, mine_catalog, start
 
 
 @pytest.fixture(scope="module")
@@ -207,9 +207,9 @@ def test_a_download_of_hundreds_of_mb_streams_in_constant_memory(tmp_path, catal
     script = textwrap.dedent(
         f"""
         import json, os, sys
-        sys.path.insert(0, {str(ROOT / "tests")!r})
+        sys.path.insert(0, {str(ROOT)!r})
         import logminer
-        from _calls_helpers import LOGIN, PASSWORD, start
+        from tests.helpers import LOGIN, PASSWORD, start
 
         def peak_kb():
             for line in open("/proc/self/status"):

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 import logminer
 from logminer import Catalog, Request, diff_catalogs
-from logminer._cli_catalog import COMMANDS
 from logminer.cli import main
+from logminer.cli.catalogs import COMMANDS
 
 # Until cli.py registers them itself, register the commands on the group here.
 for _command in COMMANDS:

@@ -15,7 +15,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
@@ -24,9 +23,10 @@ from referencing.jsonschema import DRAFT7
 
 import logminer
 from logminer import params_schema, to_jsonschema, to_markdown, to_openrpc
-from logminer._cli_catalog import COMMANDS
-from logminer._export import type_schema
+from logminer.catalog.export import type_schema
 from logminer.cli import main
+from logminer.cli.catalogs import COMMANDS
+from tests.helpers import FIXTURE
 
 for _command in COMMANDS:
     if _command.name not in main.commands:

@@ -6,34 +6,19 @@ synthetic logs and the PHP-made fixture are checked for the shape the parser rel
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
 from collections import Counter
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ROOT / "scripts"
-FIXTURE = ROOT / "fixtures" / "runtime.log"
-from php import PHP, needs_php  # noqa: E402 - tests/php.py, the shared php-cli helper
+from tests.helpers import FIXTURE, PHP, SCRIPTS, generate_log, needs_php
 
-
-def _load_script(name: str):
-    """Import scripts/<name>.py without installing anything (scripts/ is no package)."""
-    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_script("generate_log")
+gen = generate_log()
 
 HEADER = re.compile(
     r"^\[(?P<stamp>\d\d-(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{4} \d\d:\d\d:\d\d[+-]\d{4})\] "

@@ -10,9 +10,9 @@ import os
 import re
 
 import pytest
-from conftest import FIXTURE
 
 import logminer
+from tests.helpers import FIXTURE
 
 ENTRY_START = re.compile(rb"^\[\d\d-[A-Z][a-z]{2}-\d{4} ", re.MULTILINE)
 
@@ -174,7 +174,7 @@ def test_a_read_error_midway_keeps_what_was_counted_and_does_not_count_it_again(
     catalog, log, whole = tmp_path / "catalog.json", tmp_path / "runtime.log", tmp_path / "whole.json"
     log.write_bytes(WHOLE * 40)  # 3.4 MB: several reads of 1 MB
     mine(whole, log)
-    from logminer import _sources
+    from logminer.log import sources as _sources
 
     real_read, calls = _sources._read_block, {"n": 0}
 

@@ -6,7 +6,6 @@ So catalogs mined on many billing hosts can be combined in any order (`logminer 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import json
 import re
@@ -15,14 +14,15 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 from click.testing import CliRunner
-from conftest import FIXTURE, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import logminer
 from logminer import Catalog, Request, Settings, merge
-from logminer._cli_catalog import COMMANDS
 from logminer.cli import main
+from logminer.cli.catalogs import COMMANDS
+from tests.helpers import FIXTURE, ROOT
+from tests.helpers import generate_log as load_generator
 
 for _command in COMMANDS:
     if _command.name not in main.commands:
@@ -33,15 +33,7 @@ TZ = timezone(timedelta(hours=2))
 SMALL = Settings(max_examples=2, max_values=3)
 
 
-def _load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-generate_log = _load_script("generate_log")
+generate_log = load_generator()
 
 
 # --------------------------------------------------------------------------- catalogs from random requests

@@ -7,10 +7,10 @@ import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import FIXTURE
 
 import logminer
 from logminer import ParseReport, method_name, parse, parse_text
+from tests.helpers import FIXTURE
 
 REQUEST = (
     "[20-Jan-2012 17:32:06+0200] [webAdmin/#260808] REQUEST: /companies/add\n"

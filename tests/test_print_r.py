@@ -12,10 +12,10 @@ import re
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from php import needs_php
 
 import logminer
 from logminer import RECURSION, PhpObject, parse_print_r
+from tests.helpers import needs_php
 
 # --------------------------------------------------------------------------- expectations
 
@@ -133,7 +133,7 @@ def test_objects_lose_visibility_and_recursion_is_marked():
     """`Class Object` blocks: visibility stripped from property names; `*RECURSION*` read as RECURSION."""
     import subprocess
 
-    from php import PHP
+    from tests.helpers import PHP
 
     code = r"""
     class Base { private $secret = 's'; }

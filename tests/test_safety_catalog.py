@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURE
 
 import logminer
 from logminer import CatalogError
 from logminer.cli import main
+from tests.helpers import FIXTURE
 
 FIXTURE_REQUESTS = 276
 

@@ -12,11 +12,10 @@ import textwrap
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURE
-from php import needs_php
 
 import logminer
 from logminer.cli import main
+from tests.helpers import FIXTURE, needs_php
 
 HEADER = "[11-Mar-2024 08:11:56+0200] [jsonrpc/#1] REQUEST: /{}\n"
 FIXTURE_REQUESTS = 276
@@ -275,7 +274,7 @@ def test_an_unreadable_file_is_a_one_line_error_simulated(tmp_path, monkeypatch)
     """As root chmod 000 stops nothing, so open() is made to refuse that one file."""
     import builtins
 
-    from logminer import _sources
+    from logminer.log import sources as _sources
 
     locked = tmp_path / "locked.log"
     locked.write_bytes(FIXTURE.read_bytes())

@@ -16,11 +16,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import logminer
+from tests.helpers import FIXTURE
 
 CORPUS = Path(__file__).resolve().parent / "fuzz_corpus"
 LOG = FIXTURE.read_bytes()

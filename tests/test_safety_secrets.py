@@ -11,10 +11,10 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from php import needs_php
 
 import logminer
 from logminer.cli import main
+from tests.helpers import needs_php
 
 # Secret-named arguments, as PHP bracket paths, each with a value found nowhere else.
 SECRETS = {

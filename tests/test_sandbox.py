@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from _calls_helpers import LOGIN, PASSWORD, mine_catalog, start
 
 import logminer
+from tests.helpers import LOGIN, PASSWORD, mine_catalog, start
 
 
 @pytest.fixture(scope="module")

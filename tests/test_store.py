@@ -6,10 +6,10 @@ import json
 import os
 
 import pytest
-from conftest import FIXTURE
 
 import logminer
 from logminer import Catalog, CatalogError, load_catalog, save_catalog
+from tests.helpers import FIXTURE
 
 
 def test_the_document_is_versioned(tmp_path, sample_catalog):

@@ -7,13 +7,14 @@ import io
 import json
 
 import pytest
-from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_workers import _generator
 
 import logminer
-from logminer import _parser, _tally
+from logminer.log import parser as _parser
+from logminer.mining import tally as _tally
+from tests.helpers import ROOT
+from tests.helpers import generate_log as _generator
 
 CORPUS = sorted((ROOT / "tests" / "fuzz_corpus").glob("*.log"))
 HEADER = "[20-Jan-2012 17:32:{:02d}+0200] [webAdmin/#{}] REQUEST: /{}\n"

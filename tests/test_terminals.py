@@ -1,4 +1,4 @@
-"""``_terminals`` keeps the grammar's terminals that mining needs, so that mining a log of flat
+"""``logminer/log/terminals.py`` keeps the grammar's terminals that mining needs, so that mining a log of flat
 requests does not build the LALR parser. It must hold exactly what Lark makes of the grammar."""
 
 from __future__ import annotations
@@ -9,26 +9,28 @@ import sys
 
 import lark
 import pytest
-from conftest import ROOT
 
-from logminer import _grammar, _terminals
+from logminer.log import grammar as _grammar
+from logminer.log import patterns as _patterns
+from logminer.log import terminals as _terminals
+from tests.helpers import ROOT
 
 
 def test_the_kept_terminals_are_what_lark_compiles_from_this_grammar():
-    grammar = hashlib.sha256(_grammar.GRAMMAR_PATH.read_bytes()).hexdigest()
+    grammar = hashlib.sha256(_patterns.GRAMMAR_PATH.read_bytes()).hexdigest()
     assert grammar == _terminals.GRAMMAR_SHA256, "runtime.lark changed: run scripts/derive_terminals.py"
     expected = _grammar.terminals_from_parser()
-    assert set(expected) == set(_grammar.PATTERN_TERMINALS)
+    assert set(expected) == set(_patterns.PATTERN_TERMINALS)
     if lark.__version__ == _terminals.LARK_VERSION:
         assert expected == _terminals.TERMINALS, "run scripts/derive_terminals.py"
-    assert _grammar.grammar_terminals() == expected
+    assert _patterns.grammar_terminals() == expected
 
 
 @pytest.mark.parametrize("changed", ["GRAMMAR_SHA256", "LARK_VERSION"])
 def test_another_grammar_or_lark_reads_the_terminals_from_the_parser(monkeypatch, changed):
     monkeypatch.setattr(_terminals, changed, "something else")
     monkeypatch.setattr(_terminals, "TERMINALS", {"ENTRY": "not used"})
-    assert _grammar.grammar_terminals() == _grammar.terminals_from_parser()
+    assert _patterns.grammar_terminals() == _grammar.terminals_from_parser()
 
 
 def test_mining_flat_requests_does_not_build_the_parser(tmp_path):
@@ -45,7 +47,7 @@ def test_mining_flat_requests_does_not_build_the_parser(tmp_path):
     deep += "        )\n\n)\n\n"
     script = (
         "import sys, logminer\n"
-        "from logminer import _grammar\n"
+        "from logminer.log import grammar as _grammar\n"
         "logminer.mine(sys.argv[1], logminer.Catalog())\n"
         "print(_grammar._SHARED is not None)\n"
     )

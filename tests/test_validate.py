@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from _calls_helpers import mine_catalog
 
 import logminer
 from logminer import Finding, ValidationFailed, validate
-from logminer._validate import enforce
+from logminer.calls.validate import enforce
+from tests.helpers import mine_catalog
 
 
 @pytest.fixture(scope="module")

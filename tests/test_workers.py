@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
-from conftest import ROOT
 
 import logminer
-from logminer import _workers
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("generate_log", ROOT / "scripts" / "generate_log.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["generate_log"] = module
-    spec.loader.exec_module(module)
-    return module
-
+from logminer.log.parser import header_pattern
+from logminer.mining import workers as _workers
+from tests.helpers import generate_log as _generator
 
 BROKEN = b"[20-Jan-2012 17:32:02+0200] [webAdmin/#2] REQUEST: /clients/list\ngarbage\n"
 
@@ -73,7 +62,7 @@ def test_workers_resume_where_one_worker_would(log, small_parts, tmp_path):
 def test_split_points_are_entry_starts(log):
     """Every part begins at a header line."""
     data = log.read_bytes()
-    points = _workers.split_points(str(log), 0, len(data), 4, logminer._parser.header_pattern())
+    points = _workers.split_points(str(log), 0, len(data), 4, header_pattern())
     assert len(points) == 4 and points[0] == 0
     for point in points[1:]:
         assert data[point - 1 : point + 1] == b"\n[" and b"] [" in data[point : point + 40]

@@ -26,8 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._catalog import Argument, Catalog, Method
-from ._types import fits
+from .kinds import fits
+from .model import Argument, Catalog, Method
 
 # Kinds of change, in the order a report lists them for one method.
 KINDS = (

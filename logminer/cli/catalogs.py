@@ -10,13 +10,12 @@ import sys
 
 import click
 
-from ._catalog import merge as merge_catalogs
-from ._cli_options import catalog_option, format_option
-from ._diff import DEFAULT_CONFIDENCE, diff_catalogs
-from ._export import EXPORT_FORMATS, export
-from ._files import write_text_atomically
-from ._output import render_rows, to_json
-from ._store import catalog_lock, load_catalog, save_catalog
+from ..catalog.diff import DEFAULT_CONFIDENCE, diff_catalogs
+from ..catalog.export import EXPORT_FORMATS, export
+from ..catalog.model import merge as merge_catalogs
+from ..catalog.store import catalog_lock, load_catalog, save_catalog, write_atomically
+from .options import catalog_option, format_option
+from .output import render_rows, to_json
 
 catalog_file = click.Path(exists=True, dir_okay=False)
 
@@ -103,7 +102,7 @@ def export_command(catalog_path, fmt, output) -> None:
     """Export the catalog for other tools: OpenRPC, JSON Schema, or a Markdown reference for a wiki."""
     text = export(load_catalog(catalog_path), fmt)
     if output:
-        path = write_text_atomically(output, text)
+        path = write_atomically(output, text)
         click.echo(f"Wrote {fmt} to {path}", err=True)
     else:
         click.echo(text, nl=False)

@@ -18,8 +18,9 @@ from typing import Any
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from ._grammar import parse_timestamp, possessive, shared_parser, shared_patterns, split_request_header
-from ._sources import CHUNK_SIZE, Chunk, LogReader, Source
+from .grammar import shared_parser
+from .patterns import parse_timestamp, possessive, shared_patterns, split_request_header
+from .sources import CHUNK_SIZE, Chunk, LogReader, Source
 
 # How many skipped entries a report lists one by one; the rest are only counted.
 MAX_LISTED_SKIPS = 1000
@@ -148,7 +149,7 @@ class SourceParser:
 
         What was read stays counted when reading fails part-way.
         """
-        from ._tally import Tally
+        from ..mining.tally import Tally
 
         tally = Tally()
         collector = _Collector(self.reader.name, self.report, tally)
@@ -342,7 +343,7 @@ class _Collector:
         terminal takes in the tally, in bulk (as Lark's lexer would take them: FLAT_REQUESTS is
         the terminal tried first where an entry starts); each other request is parsed on its own,
         in its turn."""
-        from . import _tally
+        from ..mining import tally as _tally
 
         if len(text) > _tally._SPLIT_LIMIT:
             self._count_in_place(text, cut_off_possible)

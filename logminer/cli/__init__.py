@@ -9,8 +9,8 @@ import click
 
 import logminer as api
 
-from ._cli_options import catalog_option, format_option
-from ._output import render_rows, to_json
+from .options import catalog_option, format_option
+from .output import render_rows, to_json
 
 
 class _Group(click.Group):
@@ -219,13 +219,13 @@ def settings(catalog_path, secret_words, max_examples, max_values, max_arguments
 
 
 # check, call, download, sandbox: the validated-call commands live in their own module.
-from ._cli_calls import COMMANDS  # noqa: E402
+from .calls import COMMANDS  # noqa: E402
 
 for _command in COMMANDS:
     main.add_command(_command)
 
 # merge, diff, export: the commands over whole catalogs live in their own module.
-from ._cli_catalog import COMMANDS as CATALOG_COMMANDS  # noqa: E402
+from .catalogs import COMMANDS as CATALOG_COMMANDS  # noqa: E402
 
 for _command in CATALOG_COMMANDS:
     main.add_command(_command)

@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ._catalog import Catalog, Settings, apply_settings
-from ._errors import SourceError
-from ._parser import ParseReport, SourceParser, open_reader
-from ._sources import FileIdentity, LogReader, Source, file_identity, source_name
-from ._store import catalog_lock, default_catalog_path, load_catalog, save_catalog
+from .._errors import SourceError
+from ..catalog.model import Catalog, Settings, apply_settings
+from ..catalog.store import catalog_lock, default_catalog_path, load_catalog, save_catalog
+from ..log.parser import ParseReport, SourceParser, open_reader
+from ..log.sources import FileIdentity, LogReader, Source, file_identity, source_name
 
 # Called with (source name, bytes read so far, size of the source or None).
 Progress = Callable[[str, int, "int | None"], None]
@@ -164,7 +164,7 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jo
 def _workers() -> Any:
     """The worker processes' module, imported only when there are several workers (it brings in
     multiprocessing, which a run with one worker does not need)."""
-    from . import _workers
+    from . import workers as _workers
 
     return _workers
 

@@ -29,9 +29,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._catalog import Argument, Catalog, Method
-from ._errors import UsageError
-from ._explore import reference
+from .._errors import UsageError
+from .._version import __version__
+from .explore import reference
+from .model import Argument, Catalog, Method
 
 OPENRPC_VERSION = "1.3.2"
 JSON_SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
@@ -216,8 +217,6 @@ def to_openrpc(catalog: Catalog) -> dict[str, Any]:
 
     The log shows requests only, so each method's result is an unconstrained schema saying so.
     """
-    from . import __version__  # here, not at the top: the package imports this module
-
     methods = [_openrpc_method(catalog.methods[name]) for name in sorted(catalog.methods)]
     return {
         "openrpc": OPENRPC_VERSION,

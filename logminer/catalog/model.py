@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from ._errors import CatalogError
-from ._secrets import DEFAULT_SECRET_WORDS, SecretNames
-from ._types import KNOWN_TYPES as _KNOWN_TYPES
-from ._types import infer_type
+from .._errors import CatalogError
+from .kinds import KNOWN_TYPES as _KNOWN_TYPES
+from .kinds import infer_type
+from .secrets import DEFAULT_SECRET_WORDS, SecretNames
 
 SCHEMA_VERSION = 1
 FORMAT_NAME = "logminer-catalog"

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from ._catalog import TRANSPORT_KEYS, Catalog, Method, argument_values, bracket_path
+from ..catalog.model import TRANSPORT_KEYS, Catalog, Method, argument_values, bracket_path
 
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 _CHUNK = 64 * 1024

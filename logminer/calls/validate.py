@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._catalog import Argument, Catalog, Method, argument_values
-from ._errors import UsageError, ValidationFailed
-from ._suggest import suggest
-from ._types import fits, infer_type
+from .._errors import UsageError, ValidationFailed
+from ..catalog.kinds import fits, infer_type
+from ..catalog.model import Argument, Catalog, Method, argument_values
+from ..catalog.suggest import suggest
 
 MODES = ("off", "warn", "strict")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._output import FORMATS
+from .output import FORMATS
 
 catalog_option = click.option(
     "--catalog",

@@ -1,16 +1,32 @@
-"""Talking to php-cli, whose print_r is the oracle of every print_r test.
+"""What the tests share: where things are, the php-cli oracle, the generator script, the sandbox.
 
-Tests that need it are marked ``needs_php``: they skip with "php-cli missing" where php is not
-installed, and ``.ci/run`` fails when they skipped there.
+- ``ROOT``, ``FIXTURE`` (the bundled sample log), ``SCRIPTS``.
+- php-cli, whose print_r is the oracle of every print_r test: tests that need it are marked
+  ``needs_php``; they skip with "php-cli missing" where php is not installed, and ``.ci/run``
+  fails when they skipped there.
+- ``generate_log``: scripts/generate_log.py, imported without installing anything.
+- ``mine_catalog`` and ``start``: a catalog of the sample and a sandbox with the test credentials.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+
+import logminer
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
+FIXTURE = ROOT / "fixtures" / "runtime.log"
+# The sandbox's credentials in these tests: a password distinctive enough to grep every output for.
+LOGIN = "api_robot"
+PASSWORD = "Hunter2-s3cret-Pa55"
 
 PHP = shutil.which("php")
 
@@ -80,3 +96,31 @@ class PhpPrintR:
         """Stop the php process."""
         self.proc.stdin.close()
         self.proc.wait(timeout=10)
+
+
+def load_script(name: str):
+    """Import scripts/<name>.py (scripts/ is no package), once."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+def generate_log():
+    """scripts/generate_log.py as a module: the synthetic log generator and its print_r."""
+    return load_script("generate_log")
+
+
+def mine_catalog(directory: Path) -> Path:
+    """A catalog file mined from fixtures/runtime.log into ``directory``."""
+    catalog = logminer.Catalog()
+    logminer.mine(str(FIXTURE), catalog)
+    return logminer.save_catalog(catalog, directory / "catalog.json")
+
+
+def start(catalog: logminer.Catalog, **options) -> logminer.Sandbox:
+    """A sandbox on a free port with the test credentials."""
+    return logminer.start_sandbox(catalog, login=LOGIN, password=PASSWORD, **options)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import fnmatch
 from typing import Any
 
-from ._catalog import Catalog, Method
-from ._errors import UnknownMethod
-from ._suggest import suggest
+from .._errors import UnknownMethod
+from .model import Catalog, Method
+from .suggest import suggest
 
 
 def reference(argument_name: str) -> str | None:

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ._errors import UsageError
-from ._secrets import SecretNames
+from .._errors import UsageError
+from ..catalog.secrets import SecretNames
 
 # A key path: a head, then any number of [segment]s.
 _PATH = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)\Z")

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO, Union
 
-from ._errors import SourceError
+from .._errors import SourceError
 
 DEFAULT_LOG = "/opt/jerasoft/vcs-data/log/runtime.log"
 CHUNK_SIZE = 1 << 20

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any
 import click
 from click.shell_completion import CompletionItem
 
-from ._catalog import Catalog
-from ._cli_options import catalog_option, format_option
-from ._errors import CatalogError, Error, UsageError
-from ._items import parse_items
-from ._output import render_rows, to_json
-from ._store import default_catalog_path, load_catalog
-from ._validate import Finding, enforce, validate
+from .._errors import CatalogError, Error, UsageError
+from ..calls.items import parse_items
+from ..calls.validate import Finding, enforce, validate
+from ..catalog.model import Catalog
+from ..catalog.store import default_catalog_path, load_catalog
+from .options import catalog_option, format_option
+from .output import render_rows, to_json
 
 if TYPE_CHECKING:
-    from ._client import Client
+    from ..calls.client import Client
 
 
 def _completion_catalog(ctx: click.Context) -> Catalog | None:
@@ -146,7 +146,7 @@ def _client(options: dict[str, Any], *, prompt: bool = True) -> Client:
         verify = False
     elif options["ca_bundle"]:
         verify = options["ca_bundle"]
-    from ._client import Client  # httpx is loaded only by the commands that send
+    from ..calls.client import Client  # httpx is loaded only by the commands that send
 
     return Client(
         host,
@@ -330,7 +330,7 @@ def sandbox(catalog_path, port, login, password, download_size) -> None:
     if not catalog.methods:
         raise CatalogError("The catalog has no methods; mine a runtime log into it first.")
     try:
-        from ._sandbox import Sandbox
+        from ..calls.sandbox import Sandbox
 
         server = Sandbox(catalog, login=login, password=password, port=port, download_size=download_size)
     except OSError as error:

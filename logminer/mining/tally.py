@@ -29,9 +29,10 @@ from itertools import accumulate, chain, compress, filterfalse, repeat
 from operator import itemgetter
 from typing import Any
 
-from ._catalog import Catalog
-from ._grammar import element_value, parse_timestamp, shared_patterns
-from ._parser import method_name
+from ..catalog.model import Catalog
+from ..log.parser import method_name
+from ..log.patterns import parse_timestamp, shared_patterns
+from ..log.print_r import element_value
 
 try:  # the C helper behind Counter.update(iterable), without its Python-level checks
     from collections import _count_elements  # type: ignore[attr-defined]

@@ -24,8 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from ._catalog import TRANSPORT_KEYS, Catalog
-from ._errors import (
+from .._errors import (
     CallFailed,
     ConnectError,
     DownloadFailed,
@@ -36,8 +35,9 @@ from ._errors import (
     TransportError,
     UsageError,
 )
-from ._secrets import SecretNames
-from ._validate import Finding, check_mode, enforce, validate
+from ..catalog.model import TRANSPORT_KEYS, Catalog
+from ..catalog.secrets import SecretNames
+from .validate import Finding, check_mode, enforce, validate
 
 log = logging.getLogger("logminer.client")
 
@@ -135,7 +135,7 @@ class Client:
         self._password = _Secret(password) if password is not None else None
         self._sid = _Secret(sid) if sid else None
         if catalog is not None and not isinstance(catalog, Catalog):
-            from ._store import load_catalog
+            from ..catalog.store import load_catalog
 
             catalog = load_catalog(catalog)
         self.catalog = catalog

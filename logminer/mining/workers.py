@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ._catalog import Catalog, Settings, merge
-from ._grammar import shared_patterns
-from ._parser import ParseReport, Skipped, SourceParser, header_pattern, open_reader
-from ._sources import LogReader
+from ..catalog.model import Catalog, Settings, merge
+from ..log.parser import ParseReport, Skipped, SourceParser, header_pattern, open_reader
+from ..log.patterns import shared_patterns
+from ..log.sources import LogReader
 
 # A part smaller than this is not worth a process of its own.
 MIN_PART = 4 << 20

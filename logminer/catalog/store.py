@@ -11,8 +11,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from ._catalog import FORMAT_NAME, SCHEMA_VERSION, Catalog
-from ._errors import CatalogError
+from .._errors import CatalogError, Error, UsageError
+from .model import FORMAT_NAME, SCHEMA_VERSION, Catalog
 
 ENV_CATALOG = "LOGMINER_CATALOG"
 
@@ -80,33 +80,39 @@ def save_catalog(catalog: Catalog, path: str | os.PathLike | None = None) -> Pat
     A crash or a full disk leaves the old file whole; the new one appears only complete.
     """
     path = Path(path) if path is not None else default_catalog_path()
+    document = json.dumps(catalog.to_dict(), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return write_atomically(path, document, CatalogError, "the old catalog is unchanged")
+
+
+def write_atomically(
+    path: str | os.PathLike,
+    text: str,
+    error: type[Error] = UsageError,
+    unchanged: str = "nothing was changed",
+) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` so that readers see the old file or the new one, never half:
+    a temporary file beside it, synced, then renamed over it (and the folder synced).
+
+    A failure raises ``error`` with a sentence ending in ``unchanged``; no temporary file is left.
+    """
+    path = Path(path)
     directory = path.parent
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise CatalogError(f"{directory}: cannot create the catalog's folder ({error.strerror}).") from None
-    document = json.dumps(catalog.to_dict(), ensure_ascii=False, indent=1, sort_keys=False)
     handle, temporary = None, None
     try:
+        directory.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             handle = None
-            stream.write(document)
-            stream.write("\n")
+            stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o644)
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(temporary, path)
         temporary = None
         _sync_directory(directory)
-    except OSError as error:
-        reason = "the disk is full" if error.errno == errno.ENOSPC else error.strerror
-        raise CatalogError(
-            f"{path}: could not be written ({reason}); the old catalog is unchanged."
-        ) from None
+    except OSError as failure:
+        reason = "the disk is full" if failure.errno == errno.ENOSPC else failure.strerror
+        raise error(f"{path}: could not be written ({reason}); {unchanged}.") from None
     finally:
         if handle is not None:
             os.close(handle)

@@ -1,0 +1,127 @@
+"""print_r's values read back into Python: strings, arrays (lists or dicts), objects, recursion marks.
+
+The line-by-line rules live in the grammar (``grammar.py``); this module builds values from what the
+grammar matched, and reads the dumps its FLAT_DUMP terminal takes without the LALR parser.
+"""
+
+from __future__ import annotations
+
+from .patterns import shared_patterns
+
+
+class Recursion:
+    """print_r's ``*RECURSION*``: the place where a value contained itself (use ``RECURSION``)."""
+
+    def __repr__(self) -> str:
+        return "RECURSION"
+
+
+RECURSION = Recursion()
+
+
+class PhpObject(dict):
+    """A ``ClassName Object`` block: its properties, visibility stripped from their names."""
+
+    def __init__(self, class_name: str, properties: dict) -> None:
+        super().__init__(properties)
+        self.class_name = class_name
+
+    def __repr__(self) -> str:
+        return f"PhpObject({self.class_name!r}, {dict.__repr__(self)})"
+
+
+def _pair(line: str) -> tuple[str, str]:
+    """``    [key] => value`` (no newline) -> (key, value)."""
+    start = line.index("[") + 1
+    arrow = line.index("] => ", start - 1)
+    return line[start:arrow], line[arrow + 5 :]
+
+
+def _items(run: str, last_value: str | None = None) -> list[tuple[str, object]]:
+    """The (key, value) pairs of an ITEMS run; ``last_value`` replaces the last line's value."""
+    pairs = [_pair(line) for line in run[:-1].split("\n")]
+    if last_value is not None:
+        pairs[-1] = (pairs[-1][0], last_value)
+    return pairs
+
+
+def top_elements(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, str]]:
+    """The top-level elements of the FLAT_DUMP in ``text[start:end]`` (``start`` at its `Array`
+    line) as (key, the value's lines, each with its newline); see ``element_value``."""
+    return shared_patterns().top_element.findall(text, start, len(text) if end is None else end)
+
+
+def element_value(lines: str) -> str | dict | list:
+    """The value of a FLAT_DUMP's top-level element from its lines: a string of one line or more,
+    or the nested block of an `Array` (the grammar reads a block wherever one can open)."""
+    if lines.startswith("Array\n        (\n"):
+        return _flat_block(lines.split("\n"), 1, 8)[0]
+    return lines[:-1]
+
+
+def _flat_dump(text: str, start: int = 0, end: int | None = None) -> dict | list:
+    """The value of the FLAT_DUMP in ``text[start:end]``, whose shape the terminal guarantees: keys
+    at column 4, each value one or more lines, or an `Array` whose block stands 8 columns deeper.
+    """
+    pairs: list[tuple[str, object]] = []
+    for key, lines in top_elements(text, start, end):
+        pairs.append((key, element_value(lines)))
+    if pairs and pairs[0][0] != "0":
+        return dict(pairs)
+    return _block_value("Array", [pairs])
+
+
+def _flat_block(lines: list[str], index: int, column: int) -> tuple[dict | list, int]:
+    """A nested block of a FLAT_DUMP whose `(` is ``lines[index]`` at ``column``; returns its value
+    and the index of the line after its blank line. The terminal guarantees the shape: keys at
+    column+4, each value one or more lines, or an `Array` whose block stands 8 columns deeper."""
+    close, opening = " " * column + ")", " " * (column + 8) + "("
+    key_start = " " * (column + 4) + "["
+    after_key = len(key_start)
+    pairs: list[tuple[str, object]] = []
+    index += 1
+    while lines[index] != close:
+        key, value = _pair(lines[index])
+        index += 1
+        if value == "Array" and lines[index] == opening:
+            value, index = _flat_block(lines, index, column + 8)
+        else:
+            first = index
+            while lines[index] != close and not (
+                lines[index].startswith(key_start) and lines[index].find("] => ", after_key) >= 0
+            ):
+                index += 1
+            if index > first:
+                value = "\n".join([value, *lines[first:index]])  # type: ignore[list-item]
+        pairs.append((key, value))
+    return _block_value("Array", [pairs]), index + 2
+
+
+def _block_value(type_line: str, groups: list[list[tuple[str, object]]]) -> dict | list:
+    """Build a PHP array as a list (keys 0..n-1 in order) or a dict; an object as a PhpObject."""
+    elements = [pair for group in groups for pair in group]
+    if type_line.endswith(" Object") or " Enum" in type_line:
+        properties = {}
+        for key, value in elements:
+            # `[prop:protected]`, `[prop:Class:private]`: visibility is not part of the name.
+            if key.endswith(":protected"):
+                key = key[: -len(":protected")]
+            elif key.endswith(":private"):
+                key = key[: key.rfind(":", 0, len(key) - len(":private"))]
+            properties[key] = value
+        return PhpObject(type_line.split(" ", 1)[0], properties)
+    if elements and elements[0][0] != "0":
+        return dict(elements)
+    if all(key == str(position) for position, (key, _) in enumerate(elements)):
+        return [value for _, value in elements]
+    return dict(elements)
+
+
+def parse_print_r(text: str) -> dict | list:
+    """Read one print_r dump (``Array\n(\n...)\n``) back into Python values.
+
+    Leaves come back as strings, since print_r prints every scalar as text.
+    """
+    from .grammar import shared_parser
+
+    return shared_parser().parse(text if text.endswith("\n") else text + "\n", start="dump")
