@@ -70,10 +70,13 @@ def php_float(value: float, precision: int = 14) -> str:
     mantissa, exp = f"{value:.{precision - 1}e}".split("e")
     sign = "-" if mantissa[0] == "-" else ""
     digits = mantissa.lstrip("-").replace(".", "")
-    # zend_dtoa drops trailing zeros, except when the value lies exactly halfway and was rounded
-    # down to even: 100000000000005.0 prints as 1.0000000000000E+14 (php-cli shows it).
+    # zend_dtoa drops trailing zeros, except on its path for small integers (below 10**15), when the
+    # value lies exactly halfway and was rounded down to even: 100000000000005.0 prints as
+    # 1.0000000000000E+14, but 23966906392710500.0 as 2.396690639271E+16 (php-cli shows both).
     exact = "".join(map(str, Decimal(abs(value)).as_tuple().digits)).rstrip("0")
-    if not (len(exact) == precision + 1 and exact.endswith("5") and exact.startswith(digits)):
+    small_integer = value == int(value) and abs(value) < 10**15
+    halfway = len(exact) == precision + 1 and exact.endswith("5") and exact.startswith(digits)
+    if not (small_integer and halfway):
         digits = digits.rstrip("0")
     decpt = int(exp) + 1  # digits before the decimal point, as zend_dtoa reports it
     if decpt < -3 or decpt > precision:

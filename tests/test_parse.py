@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import logminer
-from logminer import ParseReport, method_name, parse, parse_text
+from logminer import ParseReport, parse, parse_text
+from logminer.log.header import method_name
 from tests.helpers import FIXTURE
 
 REQUEST = (

@@ -155,7 +155,7 @@ DAMAGED = {
     "a JSON list": "[1, 2, 3]",
     "a JSON string": '"logminer-catalog"',
     "schema version as text": '{"format": "logminer-catalog", "schema_version": "1", "methods": {}}',
-    "schema version 2": '{"format": "logminer-catalog", "schema_version": 2, "methods": {}}',
+    "schema version 3": '{"format": "logminer-catalog", "schema_version": 3, "methods": {}}',
     "methods as a list": '{"format": "logminer-catalog", "schema_version": 1, "methods": []}',
     "settings as a list": (
         '{"format": "logminer-catalog", "schema_version": 1, "settings": [], "methods": {}}'

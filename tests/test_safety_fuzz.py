@@ -50,11 +50,18 @@ def mine_bytes_checked(
     stream: io.BytesIO, data: bytes, catalog: logminer.Catalog
 ) -> tuple[logminer.MineResult, logminer.Catalog]:
     result = logminer.mine(stream, catalog)
-    if data.startswith(b"\x1f\x8b"):
-        # gzip's magic bytes: the log is read as gzip, and a broken one is a failure of that file.
-        assert all(f.startswith(f"{NAME}: ") and "\n" not in f for f in result.failures)
-    else:
-        assert result.failures == []
+    # Every failure is one line naming the file.
+    assert all(f.startswith(f"{NAME}: ") and "\n" not in f for f in result.failures)
+    if not data.startswith(b"\x1f\x8b"):
+        # gzip's magic bytes make the log read as gzip, and a broken one is a failure of that file;
+        # otherwise the only failure is a log with no entry header at all, which is no runtime log.
+        content = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark is no content
+        header = re.search(rb"(?:^|\n)\[\d\d-[A-Z][a-z][a-z]-\d{4} \d\d:\d\d:\d\d[+-]\d{4}\] \[", content)
+        if header is None and content.strip():
+            [failure] = result.failures
+            assert "is not a runtime log" in failure or "UTF-16" in failure
+        elif not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+            assert result.failures == []
     # Line numbers count the decompressed text of a gzip log, which may be longer than ``data``.
     lines = data.count(b"\n") + 1 if not data.startswith(b"\x1f\x8b") else 1 << 62
     report = result.report

@@ -17,7 +17,7 @@ def test_the_document_is_versioned(tmp_path, sample_catalog):
     path = save_catalog(sample_catalog, tmp_path / "c.json")
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["format"] == "logminer-catalog"
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert load_catalog(path).to_dict() == sample_catalog.to_dict()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import logminer
-from logminer.log.parser import header_pattern
+from logminer.log.reader import header_pattern
 from logminer.mining import workers as _workers
 from tests.helpers import generate_log as _generator
 
@@ -55,8 +55,8 @@ def test_workers_resume_where_one_worker_would(log, small_parts, tmp_path):
     one, many = tmp_path / "one.json", tmp_path / "many.json"
     logminer.mine_into([str(log)], one)
     logminer.mine_into([str(log)], many, jobs=3)
-    assert logminer.load_catalog(many).files[0]["offset"] == logminer.load_catalog(one).files[0]["offset"]
-    assert logminer.load_catalog(many).files[0]["line"] == logminer.load_catalog(one).files[0]["line"]
+    assert logminer.load_catalog(many).files[0].offset == logminer.load_catalog(one).files[0].offset
+    assert logminer.load_catalog(many).files[0].line == logminer.load_catalog(one).files[0].line
 
 
 def test_split_points_are_entry_starts(log):

@@ -35,7 +35,8 @@ from .._errors import (
     TransportError,
     UsageError,
 )
-from ..catalog.model import TRANSPORT_KEYS, Catalog
+from ..catalog.model import Catalog
+from ..catalog.paths import TRANSPORT_KEYS
 from ..catalog.secrets import SecretNames
 from .validate import Finding, check_mode, enforce, validate
 

@@ -21,7 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from ..catalog.model import TRANSPORT_KEYS, Catalog, Method, argument_values, bracket_path
+from ..catalog.model import Catalog
+from ..catalog.paths import TRANSPORT_KEYS, bracket_path, call_paths
 
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 _CHUNK = 64 * 1024
@@ -121,16 +122,6 @@ class Sandbox:
             self.logins += 1
         return session, None
 
-    def missing(self, method: Method, given: set[str]) -> list[str]:
-        """Arguments present in every observed call of ``method`` that are not among ``given`` paths."""
-        return [
-            name
-            for name, argument in method.arguments.items()
-            if method.required(argument)
-            and name not in given
-            and not any(name.startswith(path + "[") for path in given)
-        ]
-
     def answer(self, envelope: Any) -> dict[str, Any]:
         """The JSON-RPC reply to one request envelope."""
         request_id = envelope.get("id") if isinstance(envelope, dict) else None
@@ -149,7 +140,7 @@ class Sandbox:
         if error is not None:
             return _result(request_id, code=False, errors=[error])
         accepted = {key: value for key, value in params.items() if key not in TRANSPORT_KEYS}
-        missing = self.missing(method, {path for path, _ in argument_values(accepted)})
+        missing = method.missing(call_paths(accepted).present)
         if missing:
             errors = [f"Missing required argument: {name}" for name in missing]
             return _result(request_id, code=False, errors=errors, session_id=session)
@@ -258,10 +249,12 @@ class _Handler(BaseHTTPRequestHandler):
         if error is not None:
             self._vcs_error("403", error)
             return
-        given = {
-            bracket_path(key) for key in form if bracket_path(key).split("[", 1)[0] not in TRANSPORT_KEYS
-        }
-        missing = sandbox.missing(method, given)
+        given = set()
+        for key in form:
+            path = bracket_path(key)
+            if path.split("[", 1)[0] not in TRANSPORT_KEYS:
+                given.update(_with_containers(path))
+        missing = method.missing(given)
         if missing:
             self._vcs_error("400", "Missing required argument: " + ", ".join(missing))
             return
@@ -298,3 +291,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(body)
+
+
+def _with_containers(path: str) -> list[str]:
+    """A form field's bracket path and the containers it stands in: ``a[b][]`` -> ``a``, ``a[b]``,
+    ``a[b][]``."""
+    paths, end = [], path.find("[")
+    while end >= 0:
+        paths.append(path[:end])
+        end = path.find("[", end + 1)
+    return [*paths, path]

@@ -12,12 +12,14 @@ Transport keys (``auth``, ``SID``) are never findings. Messages say what the cat
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .._errors import UsageError, ValidationFailed
 from ..catalog.kinds import fits, infer_type
-from ..catalog.model import Argument, Catalog, Method, argument_values
+from ..catalog.model import Argument, Catalog, Method
+from ..catalog.paths import argument_values, call_paths
 from ..catalog.suggest import suggest
 
 MODES = ("off", "warn", "strict")
@@ -74,7 +76,7 @@ def validate(catalog: Catalog, method: str, params: dict[str, Any] | None = None
     for path, value in argument_values(params):
         given.setdefault(path, []).append(value)
     findings = [_unknown(known, path) for path in given if _is_unknown(known, path, given[path])]
-    findings += _missing(known, given)
+    findings += _missing(known, call_paths(params).present)
     for path, values in given.items():
         argument = known.arguments.get(path)
         if argument is not None:
@@ -102,7 +104,8 @@ def _has_children(method: Method, path: str) -> bool:
 
 
 def _unknown(method: Method, path: str) -> Finding:
-    candidates = list(method.arguments)
+    # A value's path is a leaf's: containers that never held a value are no candidates for it.
+    candidates = [name for name, argument in method.arguments.items() if set(argument.types) != {"array"}]
     suggestions = suggest(path, candidates)
     if path + "[]" in method.arguments and path + "[]" not in suggestions:
         suggestions = [path + "[]", *suggestions][:3]
@@ -115,27 +118,26 @@ def _unknown(method: Method, path: str) -> Finding:
     )
 
 
-def _missing(method: Method, given: dict[str, list[Any]]) -> list[Finding]:
-    findings = []
-    for argument in method.arguments.values():
-        if not method.required(argument) or argument.name in given:
-            continue
-        # A list given empty counts as given: cp_modules: [] for cp_modules[].
-        if any(argument.name.startswith(path + "[") for path in given):
-            continue
-        findings.append(
-            Finding(
-                "warning",
-                argument.name,
-                f"{argument.name!r} is missing; it was present in all {_calls(method)}.",
-            )
-        )
-    return findings
+def _missing(method: Method, present: Iterable[str]) -> list[Finding]:
+    return [
+        Finding("warning", name, f"{name!r} is missing; it was present in all {_calls(method)}.")
+        for name in method.missing(present)
+    ]
 
 
 def _mistyped(method: Method, argument: Argument, values: list[Any]) -> Finding | None:
     if not argument.types:
         return None
+    if set(argument.types) == {"array"} and any(not isinstance(value, (dict, list)) for value in values):
+        # A single value where every observed call sent a list: its elements have a path of their own.
+        elements = sorted(name for name in method.arguments if name.startswith(argument.name + "["))[:3]
+        hint = f" Did you mean {_or_list(elements)}?" if elements else ""
+        return Finding(
+            "error",
+            argument.name,
+            f"{argument.name!r} held an array in every one of {_calls(method)}, not a single value.{hint}",
+            tuple(elements),
+        )
     for value in values:
         kind = infer_type(value)
         if fits(kind, argument.types):

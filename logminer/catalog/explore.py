@@ -9,6 +9,7 @@ import fnmatch
 from typing import Any
 
 from .._errors import UnknownMethod
+from .dates import iso
 from .model import Catalog, Method
 from .suggest import suggest
 
@@ -42,8 +43,8 @@ def list_methods(catalog: Catalog, pattern: str | None = None) -> list[dict[str,
                 "calls": method.calls,
                 "arguments": len(method.arguments),
                 "required": sum(1 for argument in method.arguments.values() if method.required(argument)),
-                "first_seen": _iso(method.first_seen),
-                "last_seen": _iso(method.last_seen),
+                "first_seen": iso(method.first_seen),
+                "last_seen": iso(method.last_seen),
                 "components": dict(method.components),
             }
         )
@@ -80,8 +81,8 @@ def describe_method(catalog: Catalog, name: str) -> dict[str, Any]:
     return {
         "method": method.name,
         "calls": method.calls,
-        "first_seen": _iso(method.first_seen),
-        "last_seen": _iso(method.last_seen),
+        "first_seen": iso(method.first_seen),
+        "last_seen": iso(method.last_seen),
         "components": dict(method.components),
         "dropped_arguments": method.dropped_arguments,
         "params": params,
@@ -106,7 +107,3 @@ def search(catalog: Catalog, text: str) -> list[dict[str, Any]]:
                     }
                 )
     return rows
-
-
-def _iso(moment) -> str | None:
-    return moment.isoformat() if moment is not None else None

@@ -31,6 +31,7 @@ from typing import Any
 
 from .._errors import UsageError
 from .._version import __version__
+from .dates import iso
 from .explore import reference
 from .model import Argument, Catalog, Method
 
@@ -119,12 +120,17 @@ class _Node:
             # Deeper than any real form: described as anything, and said so (also keeps the
             # document within what JSON tools, and Python's own recursion limit, take).
             return {"description": f"nested deeper than {MAX_SCHEMA_DEPTH} levels: not described"}
+        argument = self.argument
         choices = []
-        if self.argument is not None:
-            choices.append(_leaf_schema(self.argument))
+        if argument is not None and (set(argument.types) - {"array"} or not argument.types):
+            choices.append(_leaf_schema(argument, scalars_only=bool(self.properties or self.items)))
         if self.properties:
             properties = {key: child.schema(depth + 1) for key, child in self.properties.items()}
-            choices.append({"type": "object", "properties": properties})
+            shape: dict[str, Any] = {"type": "object", "properties": properties}
+            required = self._required(self.properties)
+            if required:
+                shape["required"] = required
+            choices.append(shape)
         if self.items is not None:
             items = self.items.schema(depth + 1)
             # ``items`` constrains an array, the rest an object: PHP sends an array with gaps in its
@@ -137,13 +143,33 @@ class _Node:
                     "additionalProperties": items,
                 }
             )
-        if len(choices) == 1:
-            return choices[0]
-        return {"anyOf": choices}
+        if not choices and argument is not None:  # a container only ever seen empty
+            choices.append(_leaf_schema(argument))
+        schema = choices[0] if len(choices) == 1 else {"anyOf": choices}
+        if argument is not None and "x-seen" not in schema:
+            schema["x-seen"] = argument.seen
+            if argument.secret:
+                schema["x-secret"] = True
+        return schema
+
+    def _required(self, children: dict[str, _Node]) -> list[str]:
+        """The children present whenever this container held an array: required inside it."""
+        argument = self.argument
+        held = argument.types.get("array", 0) if argument is not None else 0
+        return [
+            key
+            for key, child in children.items()
+            if held and child.argument is not None and child.argument.seen >= held
+        ]
 
 
-def _leaf_schema(argument: Argument) -> dict[str, Any]:
-    schema = type_schema(argument.types)
+def _leaf_schema(argument: Argument, scalars_only: bool = False) -> dict[str, Any]:
+    types = (
+        {kind: count for kind, count in argument.types.items() if kind != "array"}
+        if scalars_only
+        else argument.types
+    )
+    schema = type_schema(types)
     schema["x-seen"] = argument.seen
     schema["x-types"] = dict(argument.types)
     if argument.secret:
@@ -169,9 +195,12 @@ def _top_level_order(method: Method, roots: dict[str, _Node]) -> list[tuple[str,
     """(name, tree, calls that carried it at least, required) with required ones first, then by seen."""
     rows = []
     for name, node in roots.items():
-        arguments = node.arguments()
-        seen = max(argument.seen for argument in arguments)
-        required = any(method.required(argument) for argument in arguments)
+        if node.argument is not None:  # the argument itself, container or not, was counted
+            seen, required = node.argument.seen, method.required(node.argument)
+        else:  # a catalog upgraded from version 1 has no container counts: its deepest say at least
+            arguments = node.arguments()
+            seen = max(argument.seen for argument in arguments)
+            required = any(method.required(argument) for argument in arguments)
         rows.append((name, node, seen, required))
     rows.sort(key=lambda row: (not row[3], -row[2], row[0]))
     return rows
@@ -263,8 +292,8 @@ def _openrpc_method(method: Method) -> dict[str, Any]:
             "schema": {},
         },
         "x-calls": method.calls,
-        "x-first-seen": _iso(method.first_seen),
-        "x-last-seen": _iso(method.last_seen),
+        "x-first-seen": iso(method.first_seen),
+        "x-last-seen": iso(method.last_seen),
         "x-components": dict(method.components),
     }
     if method.dropped_arguments:
@@ -347,10 +376,6 @@ def _code(text: str) -> str:
 def _cell(text: str) -> str:
     # A pipe ends a table cell even inside code, so it is escaped everywhere.
     return text.replace("|", "\\|")
-
-
-def _iso(moment) -> str | None:
-    return moment.isoformat() if moment is not None else None
 
 
 EXPORT_FORMATS = ("openrpc", "jsonschema", "markdown")

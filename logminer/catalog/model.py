@@ -1,57 +1,73 @@
 """The catalog: what the log showed of each method and argument. Plain data, pure functions, no I/O.
 
 Counting rules (the README repeats them):
-- ``Method.calls``: requests of that method that were read.
-- ``Argument.seen``: calls that carried the argument at least once; ``seen == calls`` means the
-  argument was present in every observed call and is shown as required.
-- ``Argument.types``: one count per value, so ``cp_modules[]`` with three values in one call adds three.
-- ``Argument.examples``: up to ``max_examples`` distinct values (shortened), the ones with the smallest
-  CRC-32: a fair sample of the distinct values that is the same whatever order requests come in.
-- ``Argument.values``: every distinct value with its count while there are at most ``max_values``
-  of them; ``None`` once there were more.
-- Secret arguments (see ``_secrets``) keep ``seen`` and ``types`` only.
-Adding requests and merging catalogs are associative and commutative.
+- ``Method.calls``: requests of that method that were read; ``calls_by_day`` the same per day of the
+  log's own calendar (see ``dates``); ``exemplars`` a few whole calls (see ``exemplars``).
+- ``Argument.seen``: calls whose params had that path, whatever it held: ``filter`` is seen in every
+  call that sent a ``filter``, ``filter[sub]`` in those whose ``filter`` held a ``sub``, ``cp_modules[]``
+  in those whose ``cp_modules`` had an element. ``seen == calls`` means the argument was present in
+  every observed call and is shown as required.
+- ``Argument.types``: one count per value (``cp_modules[]`` with three values in one call adds three);
+  a path that held an array counts ``array`` once per call.
+- ``Argument.examples`` and ``Argument.values``: see ``samples``; ``withheld`` counts values that looked
+  like credentials and were therefore not kept. Secret arguments (``secrets``) keep seen and types only.
+- Caps do not depend on order either: a catalog keeps the ``max_methods`` smallest method names and,
+  per method, the ``max_arguments`` smallest argument names; what the others were seen in is counted
+  (``dropped_methods``, ``dropped_arguments``).
+Counting requests and merging catalogs are associative and commutative; the JSON form is canonical
+(names, days and values sorted), so equal catalogs write equal files.
 """
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Iterable, Iterator
+import operator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from .._errors import CatalogError
-from .kinds import KNOWN_TYPES as _KNOWN_TYPES
-from .kinds import infer_type
+from .dates import add_days, check_days, folded, from_iso, iso
+from .exemplars import Exemplar, best, exemplar, kept_params, remasked, text_hash
+from .kinds import count_kinds
+from .paths import call_paths
+from .samples import count_values, kept_values, smallest_examples
 from .secrets import DEFAULT_SECRET_WORDS, SecretNames
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FORMAT_NAME = "logminer-catalog"
-
-# Top-level request keys that carry the session, not the method's arguments.
-TRANSPORT_KEYS = frozenset({"auth", "SID", "__api"})
-
-EXAMPLE_LENGTH = 60
+# A method or argument name longer than this is not kept (what it was seen in is counted as dropped).
+MAX_NAME_LENGTH = 256
 
 
 @dataclass
 class Settings:
-    """Per-catalog settings: which names are secret, how many examples and values are kept."""
+    """Per-catalog settings: which names are secret, and how much is kept of what was seen."""
 
     secret_words: tuple[str, ...] = DEFAULT_SECRET_WORDS
     max_examples: int = 5
     max_values: int = 12
-    # A cap on distinct argument names per method, against hostile logs; extras are counted.
+    # Caps against hostile logs; what is over them is counted.
     max_arguments: int = 2000
+    max_methods: int = 10_000
+    max_exemplars: int = 3
+    # A log entry larger than this is skipped with a note (memory stays bounded on any input).
+    max_entry_bytes: int = 32 << 20
+
+    LIMITS = (
+        "max_examples",
+        "max_values",
+        "max_arguments",
+        "max_methods",
+        "max_exemplars",
+        "max_entry_bytes",
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as JSON data."""
         return {
             "secret_words": list(self.secret_words),
-            "max_examples": self.max_examples,
-            "max_values": self.max_values,
-            "max_arguments": self.max_arguments,
+            **{name: getattr(self, name) for name in self.LIMITS},
         }
 
     @classmethod
@@ -59,12 +75,8 @@ class Settings:
         """Settings from JSON data; missing keys take their defaults."""
         defaults = cls()
         words = _list_of(str, data.get("secret_words", list(defaults.secret_words)), "secret_words")
-        return cls(
-            secret_words=tuple(words),
-            max_examples=_count(data.get("max_examples", defaults.max_examples), "max_examples"),
-            max_values=_count(data.get("max_values", defaults.max_values), "max_values"),
-            max_arguments=_count(data.get("max_arguments", defaults.max_arguments), "max_arguments"),
-        )
+        limits = {name: _count(data.get(name, getattr(defaults, name)), name) for name in cls.LIMITS}
+        return cls(secret_words=tuple(words), **limits)
 
 
 @dataclass
@@ -77,19 +89,28 @@ class Argument:
     examples: list[str] = field(default_factory=list)
     values: dict[str, int] | None = field(default_factory=dict)
     secret: bool = False
+    # Values that looked like credentials (a URL with a password, a token), not kept, by count.
+    withheld: int = 0
 
     def __post_init__(self) -> None:
         if self.secret:
             self.examples, self.values = [], None
 
+    @property
+    def container(self) -> bool:
+        """Whether this path held an array in some call (``filter`` of ``filter[status]``)."""
+        return "array" in self.types
+
     def to_dict(self) -> dict[str, Any]:
         """The argument as JSON data (its name is the key it is stored under)."""
-        data: dict[str, Any] = {"seen": self.seen, "types": self.types}
+        data: dict[str, Any] = {"seen": self.seen, "types": dict(sorted(self.types.items()))}
         if self.secret:
             data["secret"] = True
         else:
             data["examples"] = self.examples
-            data["values"] = self.values
+            data["values"] = dict(sorted(self.values.items())) if self.values is not None else None
+        if self.withheld:
+            data["withheld"] = self.withheld
         return data
 
     @classmethod
@@ -107,7 +128,46 @@ class Argument:
             examples=_list_of(str, examples, f"argument {name!r}: examples"),
             values=None if values is None else _counts(values, f"argument {name!r}: values"),
             secret=secret,
+            withheld=_count(data.get("withheld", 0), f"argument {name!r}: withheld"),
         )
+
+
+@dataclass(slots=True)
+class Observed:
+    """What some calls showed of one argument path: how many carried it, its values (each counted
+    ``weights[i]`` times, or once when ``weights`` is None), and how many held an array there."""
+
+    present: int = 0
+    values: list[str] = field(default_factory=list)
+    weights: list[int] | None = None
+    arrays: int = 0
+
+    def add(self, values: list[str], weights: list[int] | None = None) -> None:
+        """Add values (each ``weights[i]`` times, or once)."""
+        if weights is None and self.weights is None:
+            self.values += values
+            return
+        if self.weights is None:
+            self.weights = [1] * len(self.values)
+        self.values += values
+        self.weights += weights if weights is not None else [1] * len(values)
+
+
+@dataclass
+class Calls:
+    """What a batch of calls of one method showed, to be counted into a catalog (``Catalog.count``).
+
+    ``days`` counts the calls per day (``YYYY-MM-DD``, the log's own calendar); ``first`` and
+    ``last`` are the earliest and latest of them; ``exemplars`` are candidates (see ``exemplars``).
+    """
+
+    calls: int = 0
+    components: dict[str, int] = field(default_factory=dict)
+    days: dict[str, int] = field(default_factory=dict)
+    first: datetime | None = None
+    last: datetime | None = None
+    arguments: dict[str, Observed] = field(default_factory=dict)
+    exemplars: list[Exemplar] = field(default_factory=list)
 
 
 @dataclass
@@ -119,19 +179,25 @@ class Method:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     components: dict[str, int] = field(default_factory=dict)
-    # Distinct argument names not kept because the method already had max_arguments of them.
+    calls_by_day: dict[str, int] = field(default_factory=dict)
+    exemplars: list[Exemplar] = field(default_factory=list)
+    # Calls that a catalog of schema version 1 counted: their days, exemplars and container
+    # presence were not recorded.
+    legacy_calls: int = 0
+    # What the arguments that were not kept (cap reached, name too long) were seen in.
     dropped_arguments: int = 0
     # Arguments as read from a catalog file, made into Argument objects on first use, so that a
     # command that looks at one method of thousands loads fast.
     _raw_arguments: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     _arguments: dict[str, Argument] | None = field(default=None, repr=False, compare=False)
+    _raw_version: int = field(default=SCHEMA_VERSION, repr=False, compare=False)
 
     @property
     def arguments(self) -> dict[str, Argument]:
         """The arguments by bracket path (CatalogError when the catalog file had them damaged)."""
         if self._arguments is None:
             try:
-                self._arguments = _arguments_from(self._raw_arguments or {})
+                self._arguments = _arguments_from(self._raw_arguments or {}, self._raw_version)
             except (ValueError, TypeError, AttributeError) as error:
                 raise CatalogError(f"the catalog's entry for {self.name} is damaged ({error}).") from None
             self._raw_arguments = None
@@ -142,30 +208,56 @@ class Method:
         """The module part of the name: ``clients`` for ``clients.add``."""
         return self.name.split(".", 1)[0]
 
+    def known_calls(self, argument: Argument) -> int:
+        """The calls over which the argument's presence was counted: all of them, but for a
+        container in a catalog upgraded from version 1, which counted containers only when empty."""
+        return self.calls - self.legacy_calls if argument.container else self.calls
+
     def required(self, argument: Argument) -> bool:
-        """Whether the argument was present in every observed call."""
-        return self.calls > 0 and argument.seen >= self.calls
+        """Whether the argument was present in every observed call (over its known calls)."""
+        known = self.known_calls(argument)
+        return known > 0 and argument.seen >= known
+
+    def missing(self, present: Iterable[str]) -> list[str]:
+        """The arguments present in every observed call that a call carrying these paths lacks
+        (``call_paths(params).present``, where containers count: a call that sent ``filter[status]``
+        carries ``filter`` too), by name."""
+        given = set(present)
+        required = self.required
+        return sorted(
+            name for name, argument in self.arguments.items() if name not in given and required(argument)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The method as JSON data (its name is the key it is stored under)."""
-        if self._arguments is None and self._raw_arguments is not None:
+        if (
+            self._arguments is None
+            and self._raw_arguments is not None
+            and self._raw_version == SCHEMA_VERSION
+        ):
             arguments = self._raw_arguments  # never looked at: written back as it was read
         else:
-            arguments = {name: argument.to_dict() for name, argument in self.arguments.items()}
+            arguments = {name: self.arguments[name].to_dict() for name in sorted(self.arguments)}
         data: dict[str, Any] = {
             "calls": self.calls,
-            "first_seen": _iso(self.first_seen),
-            "last_seen": _iso(self.last_seen),
-            "components": self.components,
-            "arguments": arguments,
+            "first_seen": iso(self.first_seen),
+            "last_seen": iso(self.last_seen),
+            "components": dict(sorted(self.components.items())),
+            "calls_by_day": self.calls_by_day,
+            "exemplars": [known.to_dict() for known in self.exemplars],
         }
+        if self.legacy_calls:
+            data["legacy_calls"] = self.legacy_calls
         if self.dropped_arguments:
             data["dropped_arguments"] = self.dropped_arguments
+        data["arguments"] = arguments
         return data
 
     @classmethod
-    def from_dict(cls, name: str, data: dict[str, Any], *, lazy: bool = False) -> Method:
-        """A method from JSON data; ValueError names what is wrong with it.
+    def from_dict(
+        cls, name: str, data: dict[str, Any], *, lazy: bool = False, version: int = SCHEMA_VERSION
+    ) -> Method:
+        """A method from JSON data of the given schema version; ValueError names what is wrong.
 
         ``lazy`` leaves the arguments unread until they are first used.
         """
@@ -174,27 +266,44 @@ class Method:
         arguments = data.get("arguments", {})
         if not isinstance(arguments, dict):
             raise ValueError(f"method {name!r}: arguments is not an object")
+        calls = _count(data.get("calls"), f"method {name!r}: calls")
+        exemplars = data.get("exemplars", [])
+        if not isinstance(exemplars, list):
+            raise ValueError(f"method {name!r}: exemplars is not a list")
         method = cls(
             name=name,
-            calls=_count(data.get("calls"), f"method {name!r}: calls"),
-            first_seen=_from_iso(data.get("first_seen")),
-            last_seen=_from_iso(data.get("last_seen")),
+            calls=calls,
+            first_seen=from_iso(data.get("first_seen")),
+            last_seen=from_iso(data.get("last_seen")),
             components=_counts(data.get("components", {}), f"method {name!r}: components"),
+            calls_by_day=check_days(data.get("calls_by_day", {}), f"method {name!r}: calls_by_day"),
+            exemplars=[Exemplar.from_dict(known) for known in exemplars],
+            legacy_calls=calls if version < 2 else _count(data.get("legacy_calls", 0), "legacy_calls"),
             dropped_arguments=_count(data.get("dropped_arguments", 0), f"method {name!r}: dropped_arguments"),
+            _raw_version=version,
         )
         if lazy:
             method._raw_arguments = arguments
         else:
-            method._arguments = _arguments_from(arguments)
+            method._arguments = _arguments_from(arguments, version)
         return method
 
 
-def _arguments_from(raw: dict[str, Any]) -> dict[str, Argument]:
+def _arguments_from(raw: dict[str, Any], version: int) -> dict[str, Argument]:
     arguments = {}
     for name, data in raw.items():
         if not isinstance(data, dict):
             raise ValueError(f"argument {name!r} is not an object")
-        arguments[name] = Argument.from_dict(name, data)
+        argument = Argument.from_dict(name, data)
+        if version < 2 and argument.container:
+            # Version 1 counted a container only where it was empty (as an `array` value): that
+            # is no presence count. Its other values stay; its presence counts from now on.
+            if name.endswith("[]"):
+                continue
+            argument.seen -= min(argument.types.pop("array"), argument.seen)
+            if not argument.seen:
+                continue
+        arguments[name] = argument
     return arguments
 
 
@@ -218,16 +327,62 @@ def _list_of(kind: type, value: Any, what: str) -> list:
     return list(value)
 
 
-_FILE_FIELDS = {"fingerprint": str, "fingerprint_length": int, "offset": int, "line": int}
+@dataclass
+class FileRecord:
+    """Where mining stopped reading one log file, which is known by a fingerprint of its first bytes
+    (of its content, for a gzip file) wherever rotation has moved it since."""
+
+    path: str
+    fingerprint: str
+    fingerprint_length: int
+    offset: int  # after the last complete entry (or at the start of one cut off at the end)
+    line: int  # the line number at that offset
+    size: int = 0
+    compressed: bool = False
+    last_mined: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as JSON data."""
+        return {
+            "path": self.path,
+            "fingerprint": self.fingerprint,
+            "fingerprint_length": self.fingerprint_length,
+            "offset": self.offset,
+            "line": self.line,
+            "size": self.size,
+            "compressed": self.compressed,
+            "last_mined": self.last_mined,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> FileRecord:
+        """A record from JSON data; ValueError names what is wrong."""
+        if not isinstance(data, dict):
+            raise ValueError("a file record is not an object")
+        for key, kind in (("fingerprint", str), ("fingerprint_length", int), ("offset", int), ("line", int)):
+            if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
+                raise ValueError(f"a file record's {key} is missing or not a {kind.__name__}")
+        last = data.get("last_mined")
+        return cls(
+            path=str(data.get("path", "")),
+            fingerprint=data["fingerprint"],
+            fingerprint_length=data["fingerprint_length"],
+            offset=data["offset"],
+            line=data["line"],
+            size=data.get("size", 0) if isinstance(data.get("size"), int) else 0,
+            compressed=data.get("compressed") is True,
+            last_mined=last if isinstance(last, str) else None,
+        )
 
 
-def _file_record(record: Any) -> dict[str, Any]:
-    if not isinstance(record, dict):
-        raise ValueError("a file record is not an object")
-    for key, kind in _FILE_FIELDS.items():
-        if not isinstance(record.get(key), kind) or isinstance(record.get(key), bool):
-            raise ValueError(f"a file record's {key} is missing or not a {kind.__name__}")
-    return dict(record)
+def merge_file_records(records: Iterable[FileRecord]) -> list[FileRecord]:
+    """One record per fingerprint: the one that read furthest (the first of equals)."""
+    kept: dict[str, FileRecord] = {}
+    for record in records:
+        known = kept.get(record.fingerprint)
+        if known is None or record.offset > known.offset:
+            kept[record.fingerprint] = replace(record)
+    return list(kept.values())
 
 
 @dataclass
@@ -238,10 +393,11 @@ class Catalog:
     settings: Settings = field(default_factory=Settings)
     # Per source path: what was read from it (requests, bytes, when).
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # Per log file, known by a fingerprint of its first bytes: where the last run stopped reading it
-    # (``offset`` after the last complete entry, and its ``line``), so that mining again reads only
-    # what was appended, wherever rotation has moved the file since.
-    files: list[dict[str, Any]] = field(default_factory=list)
+    # Per log file: where the last run stopped reading it, so that mining again reads only what was
+    # appended, wherever rotation has moved the file since.
+    files: list[FileRecord] = field(default_factory=list)
+    # Calls of methods that were not kept (``max_methods`` reached, name too long).
+    dropped_methods: int = 0
 
     def __post_init__(self) -> None:
         self._secret = SecretNames(self.settings.secret_words)
@@ -254,135 +410,137 @@ class Catalog:
         """Whether an argument name looks secret under this catalog's settings."""
         return self._secret(argument_name)
 
+    # -- counting --------------------------------------------------------------------------------
+
+    def count(self, batch: Mapping[str, Calls]) -> None:
+        """Count what batches of calls showed, by method name: the one way counts get in."""
+        for name in self._admit_methods(batch, operator.attrgetter("calls")):
+            calls = batch[name]
+            method = self.methods[name]
+            method.calls += calls.calls
+            _add_counts(method.components, calls.components)
+            if calls.days:
+                method.calls_by_day = add_days(method.calls_by_day, calls.days)
+            for moment in (calls.first, calls.last):
+                if moment is not None:
+                    _widen(method, moment)
+            self._count_arguments(method, calls.arguments)
+            if calls.exemplars:
+                method.exemplars = best([*method.exemplars, *calls.exemplars], self.settings.max_exemplars)
+
     def add(self, request: Any) -> None:
-        """Count one request (anything with ``method``, ``params``, ``time``, ``component``)."""
-        method = self.count_call(request.method, request.component, request.time)
-        self.add_params(method, request.params)
-
-    def count_call(self, name: str, component: str, when: datetime | None, times: int = 1) -> Method:
-        """Count ``times`` calls of a method from one component at one time; returns the method."""
-        method = self.methods.get(name)
-        if method is None:
-            method = self.methods[name] = Method(name)
-        method.calls += times
-        if when is not None:
-            self.saw_call(method, when)
-        method.components[component] = method.components.get(component, 0) + times
-        return method
-
-    @staticmethod
-    def saw_call(method: Method, when: datetime) -> None:
-        """Widen the method's first and last seen times to include ``when``."""
-        if method.first_seen is None or when < method.first_seen:
-            method.first_seen = when
-        if method.last_seen is None or when > method.last_seen:
-            method.last_seen = when
-
-    def add_params(self, method: Method, params: Any) -> None:
-        """Count the arguments of one call of ``method``."""
-        if isinstance(params, dict):
-            # In the dump's order, so that arguments are listed in the order they were first seen.
-            for key, value in params.items():
-                self.add_element(method, key, value)
-        else:
-            self._add_leaves(method, argument_values(params), 1)
-
-    def add_element(self, method: Method, key: str, value: Any, times: int = 1) -> None:
-        """Count one top-level element (``key`` and its value) of ``times`` calls of ``method``.
-
-        A call's arguments are its top-level elements, each counted on its own: no two of them
-        share an argument name, so counting identical elements together counts the same.
-        """
-        if key in TRANSPORT_KEYS:
-            return
-        if value.__class__ is str:
-            argument = method.arguments.get(key) or self._new_argument(method, key, times)
-            if argument is not None:
-                argument.seen += times
-                self._count(argument, value, times)
-            return
-        self._add_leaves(method, argument_values({key: value}), times)
-
-    def _add_leaves(self, method: Method, leaves: Iterable[tuple[str, Any]], times: int) -> None:
-        """Count the leaves of ``times`` identical calls (or parts of calls): each path is carried
-        once per call however many values it has there."""
-        carried: set[str] = set()
-        for path, value in leaves:
-            argument = method.arguments.get(path)
-            if argument is None:
-                if path in carried:
-                    continue
-                argument = self._new_argument(method, path, times)
-                if argument is None:
-                    carried.add(path)
-                    continue
-            if path not in carried:
-                argument.seen += times
-                carried.add(path)
-            self._count(argument, value, times)
-
-    def _new_argument(self, method: Method, path: str, times: int = 1) -> Argument | None:
-        """A new argument of ``method``, or None (counted as dropped) when the method has too many."""
-        if path in TRANSPORT_KEYS:
-            return None
-        if len(method.arguments) >= self.settings.max_arguments:
-            method.dropped_arguments += times
-            return None
-        argument = method.arguments[path] = Argument(path, secret=self._secret(path))
-        return argument
-
-    def _count(self, argument: Argument, value: Any, times: int = 1) -> None:
-        """Count ``times`` occurrences of one value of an argument: its type, and (unless secret)
-        its value and example."""
-        kind = _KNOWN_TYPES.get(value) if value.__class__ is str else None
-        if kind is None:
-            kind = infer_type(value)
-        types = argument.types
-        types[kind] = types.get(kind, 0) + times
-        if argument.secret or kind == "array":
-            return
-        if value.__class__ is not str:
-            value = str(value)
-        if len(value) > EXAMPLE_LENGTH:
-            value = value[: EXAMPLE_LENGTH - 1] + "…"
-        values = argument.values
-        if values is not None:
-            count = values.get(value)
-            if count is not None:
-                values[value] = count + times
-                return  # a value already counted was already a candidate example
-            if len(values) < self.settings.max_values:
-                values[value] = times
-            else:
-                argument.values = None
-        _sample(argument.examples, value, self.settings.max_examples)
+        """Count one request record (anything with ``method``, ``params``, ``time``, ``component``),
+        as mining counts it: to build a catalog from records you read and filtered yourself."""
+        self.count({request.method: self.calls_of(request)})
 
     def add_all(self, requests: Iterable[Any]) -> int:
-        """Count every request; returns how many there were."""
+        """Count every request record (see ``add``); returns how many there were."""
         count = 0
         for request in requests:
             self.add(request)
             count += 1
         return count
 
+    def calls_of(self, request: Any) -> Calls:
+        """What one request record shows, ready to be counted."""
+        time = request.time
+        paths = call_paths(request.params)
+        arguments = {path: Observed(present=1) for path in paths.present}
+        for path in paths.arrays:
+            arguments[path].arrays = 1
+        for path, value in paths.leaves:
+            arguments[path].values.append(value if isinstance(value, str) else str(value))
+        kept = kept_params(request.params)
+        from ..log.print_r import print_r  # the canonical text of a request, as the log holds it
+
+        candidate = exemplar(kept, time, self.is_secret, text_hash(print_r(kept)))
+        day = {time.date().isoformat(): 1} if time is not None else {}
+        return Calls(1, {request.component: 1}, day, time, time, arguments, [candidate])
+
+    def _admit_methods(self, batch: Mapping[str, Any], calls_of: Any) -> list[str]:
+        """The names of ``batch`` that are (now) methods of the catalog; the others' calls counted
+        as dropped. The ``max_methods`` smallest names are kept, whatever the order they came in."""
+        methods, limit = self.methods, self.settings.max_methods
+        new = [name for name in batch if name not in methods]
+        for name in [name for name in new if len(name) > MAX_NAME_LENGTH]:
+            self.dropped_methods += calls_of(batch[name])
+            new.remove(name)
+        if len(methods) + len(new) > limit:
+            kept = set(sorted([*methods, *new])[:limit])
+            for name in [name for name in methods if name not in kept]:
+                self.dropped_methods += methods.pop(name).calls
+            for name in [name for name in new if name not in kept]:
+                self.dropped_methods += calls_of(batch[name])
+                new.remove(name)
+        for name in new:
+            methods[name] = Method(name)
+        return [name for name in batch if name in methods]
+
+    def _count_arguments(self, method: Method, observed: Mapping[str, Observed]) -> None:
+        arguments = method.arguments
+        new = [path for path in observed if path not in arguments]
+        if new:
+            self._admit_arguments(method, new, {path: observed[path].present for path in new})
+        settings = self.settings
+        for path, seen in observed.items():
+            argument = arguments.get(path)
+            if argument is None:
+                continue
+            argument.seen += seen.present
+            values, weights = seen.values, seen.weights
+            if values:
+                _add_counts(argument.types, count_kinds(values, weights))
+            if seen.arrays:
+                argument.types["array"] = argument.types.get("array", 0) + seen.arrays
+            if argument.secret or not values:
+                continue
+            shown, weights, withheld = kept_values(values, weights)
+            argument.withheld += withheld
+            argument.values = count_values(argument.values, shown, weights, settings.max_values)
+            argument.examples = smallest_examples(argument.examples, shown, settings.max_examples)
+
+    def _admit_arguments(self, method: Method, new: list[str], seen: Mapping[str, int]) -> None:
+        """Make arguments of ``new`` paths, within ``max_arguments`` (the smallest names are kept,
+        whatever the order they came in; what the others were seen in is counted as dropped)."""
+        arguments, limit = method.arguments, self.settings.max_arguments
+        for path in [path for path in new if len(path) > MAX_NAME_LENGTH]:
+            method.dropped_arguments += seen[path]
+            new.remove(path)
+        if len(arguments) + len(new) > limit:
+            kept = set(sorted([*arguments, *new])[:limit])
+            for path in [path for path in arguments if path not in kept]:
+                method.dropped_arguments += arguments.pop(path).seen
+            for path in [path for path in new if path not in kept]:
+                method.dropped_arguments += seen[path]
+                new.remove(path)
+        for path in new:
+            arguments[path] = Argument(path, secret=self._secret(path))
+
+    # -- the JSON form ---------------------------------------------------------------------------
+
     def to_dict(self) -> dict[str, Any]:
-        """The whole catalog as one JSON document."""
-        return {
+        """The whole catalog as one JSON document (canonical: equal catalogs, equal documents)."""
+        data: dict[str, Any] = {
             "format": FORMAT_NAME,
             "schema_version": SCHEMA_VERSION,
             "settings": self.settings.to_dict(),
             "sources": self.sources,
-            "files": self.files,
-            "methods": {name: self.methods[name].to_dict() for name in sorted(self.methods)},
+            "files": [record.to_dict() for record in self.files],
         }
+        if self.dropped_methods:
+            data["dropped_methods"] = self.dropped_methods
+        data["methods"] = {name: self.methods[name].to_dict() for name in sorted(self.methods)}
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, lazy: bool = False) -> Catalog:
-        """A catalog from its JSON document (format and version are checked by the store).
+        """A catalog from its JSON document, of this schema version or an older one (read as it
+        would be upgraded; the store checks the format and refuses newer versions).
 
         Every part is checked; ValueError names what is wrong. ``lazy`` leaves each method's
         arguments unread (and unchecked) until first used, for commands that read one method.
         """
+        version = data.get("schema_version", SCHEMA_VERSION)
         methods, sources, files = data.get("methods"), data.get("sources", {}), data.get("files", [])
         settings = data.get("settings", {})
         if not isinstance(methods, dict) or not isinstance(sources, dict) or not isinstance(settings, dict):
@@ -390,129 +548,76 @@ class Catalog:
         if not isinstance(files, list) or not all(isinstance(source, dict) for source in sources.values()):
             raise ValueError("files must be a list and each source an object")
         return cls(
-            methods={name: Method.from_dict(name, method, lazy=lazy) for name, method in methods.items()},
+            methods={
+                name: Method.from_dict(name, method, lazy=lazy, version=version)
+                for name, method in methods.items()
+            },
             settings=Settings.from_dict(settings),
             sources={name: dict(source) for name, source in sources.items()},
-            files=[_file_record(record) for record in files],
+            files=[FileRecord.from_dict(record) for record in files],
+            dropped_methods=_count(data.get("dropped_methods", 0), "dropped_methods"),
         )
 
 
-def argument_values(params: Any) -> Iterator[tuple[str, Any]]:
-    """Every leaf of a request's params with its PHP bracket path; transport keys left out.
-
-    ``{"fields": [{"id": "5"}]}`` gives ``("fields[][id]", "5")``: integer keys become ``[]``.
-    An empty array is a leaf of type array. Iterative, so any depth is fine.
-    """
-    if isinstance(params, list):
-        items: Iterable[tuple[Any, Any]] = ((str(i), v) for i, v in enumerate(params))
-    elif isinstance(params, dict):
-        items = params.items()
-    else:
-        return
-    for key, value in items:
-        if key in TRANSPORT_KEYS:
-            continue
-        if not isinstance(value, (dict, list)):
-            yield key, value
-            continue
-        stack = [(key, value)]
-        while stack:
-            path, node = stack.pop()
-            if isinstance(node, (dict, list)):
-                if not node:
-                    yield path, node
-                    continue
-                children = node.items() if isinstance(node, dict) else enumerate(node)
-                # Reversed so that the stack yields children in their order.
-                for child_key, child in reversed(list(children)):
-                    stack.append((path + _bracket(child_key), child))
-            else:
-                yield path, node
+def _add_counts(counts: dict[str, int], more: Mapping[str, int]) -> None:
+    for key, count in more.items():
+        counts[key] = counts.get(key, 0) + count
 
 
-def bracket_path(path: str) -> str:
-    """Normalise a bracket path the way the catalog names it: integer keys become ``[]``.
-
-    ``fields[0][id]`` -> ``fields[][id]``, ``cp_modules[]`` stays as it is.
-    """
-    head, bracket, rest = path.partition("[")
-    if not bracket:
-        return path
-    parts = rest[:-1].split("][") if rest.endswith("]") else [rest]
-    return head + "".join(_bracket(part) for part in parts)
+def _widen(method: Method, when: datetime) -> None:
+    if method.first_seen is None or when < method.first_seen:
+        method.first_seen = when
+    if method.last_seen is None or when > method.last_seen:
+        method.last_seen = when
 
 
-def _bracket(key: Any) -> str:
-    if isinstance(key, int) or _is_int_key(key):
-        return "[]"
-    return f"[{key}]"
-
-
-def _is_int_key(key: str) -> bool:
-    """PHP turns a decimal string key without leading zeros into an integer key."""
-    if not key:
-        return False
-    digits = key[1:] if key[0] == "-" else key
-    return digits.isdigit() and digits.isascii() and (digits == "0" or digits[0] != "0")
-
-
-_ORDER: dict[str, tuple[int, str]] = {}
-
-
-def _example_order(value: str) -> tuple[int, str]:
-    """Examples are the values with the smallest (CRC-32, value): a fair, order-free sample."""
-    order = _ORDER.get(value)
-    if order is None:
-        if len(_ORDER) > 100_000:
-            _ORDER.clear()
-        order = _ORDER[value] = (zlib.crc32(value.encode("utf-8", "surrogatepass")), value)
-    return order
-
-
-def _sample(examples: list[str], value: str, size: int) -> None:
-    """Keep in ``examples`` the ``size`` values with the smallest (CRC-32, value)."""
-    if len(examples) < size:
-        if value not in examples:
-            examples.append(value)
-            examples.sort(key=_example_order)
-    elif _example_order(value) < _example_order(examples[-1]) and value not in examples:
-        examples[-1] = value
-        examples.sort(key=_example_order)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-def _from_iso(text: Any) -> datetime | None:
-    if text is None:
-        return None
-    if not isinstance(text, str):
-        raise ValueError("a time is not text")
-    return datetime.fromisoformat(text)
+def with_secret_words(settings: Settings, added: Iterable[str] = (), removed: Iterable[str] = ()) -> Settings:
+    """``settings`` with secret words added and removed (words are matched in lower case)."""
+    words = set(settings.secret_words)
+    words |= {word.strip().lower() for word in added if word.strip()}
+    words -= {word.strip().lower() for word in removed}
+    return (
+        settings
+        if words == set(settings.secret_words)
+        else replace(settings, secret_words=tuple(sorted(words)))
+    )
 
 
 def apply_settings(catalog: Catalog, settings: Settings) -> Catalog:
     """The catalog under new settings (the input is left untouched).
 
-    Arguments that now look secret lose their examples and values; fewer examples or values keep
-    the same sample a fresh mining would (examples with the smallest CRC-32; values dropped once
-    there are more than allowed). Larger limits apply to what is mined from now on.
+    Arguments that now look secret lose their examples and values, and exemplars mask them; lower
+    limits keep what a fresh mining would (the smallest examples, values dropped once there are too
+    many, the best exemplars, the smallest names). Higher limits apply to what is mined from now on.
     """
+    if settings == catalog.settings:
+        return catalog
     updated = replace(Catalog.from_dict(catalog.to_dict()), settings=settings)
+    updated.files = [replace(record) for record in catalog.files]
+    limit = settings.max_methods
+    if len(updated.methods) > limit:
+        for name in sorted(updated.methods)[limit:]:
+            updated.dropped_methods += updated.methods.pop(name).calls
     for method in updated.methods.values():
-        for argument in method.arguments.values():
+        arguments = method.arguments
+        if len(arguments) > settings.max_arguments:
+            for path in sorted(arguments)[settings.max_arguments :]:
+                method.dropped_arguments += arguments.pop(path).seen
+        for argument in arguments.values():
             if updated.is_secret(argument.name):
                 argument.secret, argument.examples, argument.values = True, [], None
                 continue
-            argument.examples = sorted(argument.examples, key=_example_order)[: settings.max_examples]
+            if argument.secret:  # no longer secret: its values were never kept, so none are known
+                argument.secret, argument.values = False, None
+            argument.examples = smallest_examples(argument.examples, [], settings.max_examples)
             if argument.values is not None and len(argument.values) > settings.max_values:
                 argument.values = None
+        method.exemplars = remasked(method.exemplars, updated.is_secret, settings.max_exemplars)
     return updated
 
 
 def merge(*catalogs: Catalog) -> Catalog:
-    """One catalog holding what all of them saw: counts add, seen times widen, samples combine.
+    """One catalog holding what all of them saw: counts add, times widen, samples combine.
 
     Secret words are the union of all catalogs' words; other settings are taken from the first.
     Pure: the inputs are left untouched.
@@ -520,61 +625,56 @@ def merge(*catalogs: Catalog) -> Catalog:
     if not catalogs:
         return Catalog()
     words = sorted({word for catalog in catalogs for word in catalog.settings.secret_words})
-    first = catalogs[0].settings
-    settings = Settings(
-        secret_words=tuple(words),
-        max_examples=first.max_examples,
-        max_values=first.max_values,
-        max_arguments=first.max_arguments,
-    )
-    result = Catalog(settings=settings)
+    result = Catalog(settings=replace(catalogs[0].settings, secret_words=tuple(words)))
     for catalog in catalogs:
-        for name, method in catalog.methods.items():
-            _merge_method(result, name, method)
+        result.dropped_methods += catalog.dropped_methods
+        for name in result._admit_methods(catalog.methods, operator.attrgetter("calls")):
+            _merge_method(result, result.methods[name], catalog.methods[name])
         for path, source in catalog.sources.items():
             result.sources[path] = _merge_source(result.sources.get(path), source)
-        for record in catalog.files:
-            _merge_file(result.files, record)
+    result.files = merge_file_records(record for catalog in catalogs for record in catalog.files)
     return result
 
 
 def _merge_source(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     if old is None:
         return dict(new)
-    merged = dict(old)
+    merged = {**old, **{key: value for key, value in new.items() if key not in ("requests", "bytes")}}
     for key in ("requests", "bytes"):
         merged[key] = old.get(key, 0) + new.get(key, 0)
+    if old.get("last_mined") and new.get("last_mined"):
+        merged["last_mined"] = max(old["last_mined"], new["last_mined"])
     return merged
 
 
-def _merge_file(files: list[dict[str, Any]], record: dict[str, Any]) -> None:
-    """Keep one record per file fingerprint: the one that read furthest."""
-    for index, known in enumerate(files):
-        if known.get("fingerprint") == record.get("fingerprint"):
-            if record.get("offset", 0) > known.get("offset", 0):
-                files[index] = dict(record)
-            return
-    files.append(dict(record))
-
-
-def _merge_method(result: Catalog, name: str, method: Method) -> None:
-    target = result.methods.get(name)
-    if target is None:
-        target = result.methods[name] = Method(name)
-    target.calls += method.calls
-    target.first_seen = _earliest(target.first_seen, method.first_seen)
-    target.last_seen = _latest(target.last_seen, method.last_seen)
-    for component, count in method.components.items():
-        target.components[component] = target.components.get(component, 0) + count
-    target.dropped_arguments += method.dropped_arguments
+def _merge_method(result: Catalog, target: Method, method: Method) -> None:
     settings = result.settings
-    for arg_name, argument in method.arguments.items():
-        mine = target.arguments.get(arg_name)
+    target.calls += method.calls
+    target.legacy_calls += method.legacy_calls
+    for moment in (method.first_seen, method.last_seen):
+        if moment is not None:
+            _widen(target, moment)
+    _add_counts(target.components, method.components)
+    target.calls_by_day = (
+        folded({**target.calls_by_day})
+        if not method.calls_by_day
+        else add_days(target.calls_by_day, method.calls_by_day)
+    )
+    target.dropped_arguments += method.dropped_arguments
+    target.exemplars = remasked(
+        [*target.exemplars, *method.exemplars], result.is_secret, settings.max_exemplars
+    )
+    incoming = method.arguments
+    new = [path for path in incoming if path not in target.arguments]
+    if new:
+        result._admit_arguments(target, new, {path: incoming[path].seen for path in new})
+    for path, argument in incoming.items():
+        mine = target.arguments.get(path)
         if mine is None:
-            mine = target.arguments[arg_name] = Argument(arg_name, secret=result.is_secret(arg_name))
+            continue
         mine.seen += argument.seen
-        for kind, count in argument.types.items():
-            mine.types[kind] = mine.types.get(kind, 0) + count
+        mine.withheld += argument.withheld
+        _add_counts(mine.types, argument.types)
         mine.secret = mine.secret or argument.secret
         if mine.secret:
             mine.examples, mine.values = [], None
@@ -582,17 +682,7 @@ def _merge_method(result: Catalog, name: str, method: Method) -> None:
         if argument.values is None or mine.values is None:
             mine.values = None
         else:
-            for value, count in argument.values.items():
-                mine.values[value] = mine.values.get(value, 0) + count
-            if len(mine.values) > settings.max_values:
-                mine.values = None
-        pool = sorted(set(mine.examples) | set(argument.examples), key=_example_order)
-        mine.examples = pool[: settings.max_examples]
-
-
-def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
-    return b if a is None else a if b is None else min(a, b)
-
-
-def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
-    return b if a is None else a if b is None else max(a, b)
+            mine.values = count_values(
+                mine.values, list(argument.values), list(argument.values.values()), settings.max_values
+            )
+        mine.examples = smallest_examples(mine.examples, argument.examples, settings.max_examples)

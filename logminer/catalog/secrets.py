@@ -65,3 +65,71 @@ class SecretNames:
             if any(word in lowered for word in self.words if len(word) >= 6):
                 return True
         return False
+
+
+# Values that may hold a credential whatever their argument is called: a URL with a password, a
+# secret-named query pair, a JWT, an auth header, a private key, a long digit run (a card number).
+# A fast first look; ``secret_value`` decides.
+PREFILTER = re.compile(
+    r"://[^/\s]*@|[=:]\s*\S|eyJ[A-Za-z0-9_-]{8,}\.|(?i:bearer|basic)\s+\S{8,}|-----BEGIN"
+    r"|[0-9](?:[ -]?[0-9]){12,18}"
+)
+_URL_PASSWORD = re.compile(r"://[^/\s:@]*:[^/\s@]+@")
+_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_.\-\[\]]*)\s*[=:]\s*(\S+)")
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
+_AUTH = re.compile(r"(?i)\b(?:bearer|basic)\s+[A-Za-z0-9+/=._~-]{8,}")
+_CARD = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])")
+_DEFAULT_NAMES = SecretNames()
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        number = int(char)
+        if index % 2:
+            number = number * 2 - 9 if number > 4 else number * 2
+        total += number
+    return total % 10 == 0
+
+
+def secret_value(value: str) -> bool:
+    """Whether a value holds a credential, whatever its argument is called."""
+    if PREFILTER.search(value) is None:
+        return False
+    if _URL_PASSWORD.search(value) or _JWT.search(value) or _AUTH.search(value) or "-----BEGIN" in value:
+        return True
+    if any(_DEFAULT_NAMES(name) for name, _ in _PAIR.findall(value)):
+        return True
+    for match in _CARD.finditer(value):
+        digits = match.group().replace(" ", "").replace("-", "")
+        if 13 <= len(digits) <= 19 and _luhn(digits):
+            return True
+    return False
+
+
+_SEGMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*\Z")
+_TOKEN_LIKE = re.compile(r"[0-9a-fA-F]{16,}|[A-Za-z0-9+/_\-]{24,}|.*[=@:%]")
+
+
+def method_from_path(path: str) -> tuple[str | None, str | None]:
+    """The method a REQUEST path names (``/companies/add`` -> ``companies.add``) and None, or None
+    and why there is none. ``?query``, ``#fragment``, ``;params`` and ``&k=v`` are cut; a path
+    with a segment that looks like a token or credential names no method."""
+    if "://" in path:
+        path = "/" + path.split("://", 1)[1].partition("/")[2]
+    for mark in "?#;&":
+        cut = path.find(mark)
+        if cut >= 0:
+            path = path[:cut]
+    segments = [segment for segment in path.split("/") if segment]
+    if not segments:
+        return None, None
+    if any(_TOKEN_LIKE.match(segment) or not _SEGMENT.match(segment) for segment in segments):
+        return None, "the REQUEST path holds what looks like a token or credential"
+    return ".".join(segments), None
+
+
+def component_name(component: str) -> str:
+    """A header's component (``webAdmin``) with anything after ``;``, ``?``, ``&`` or a space cut."""
+    name = re.split(r"[;?&\s]", component, maxsplit=1)[0]
+    return name if name and not _TOKEN_LIKE.match(name) else "?"

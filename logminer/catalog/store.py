@@ -8,11 +8,12 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from .._errors import CatalogError, Error, UsageError
-from .model import FORMAT_NAME, SCHEMA_VERSION, Catalog
+from .model import FORMAT_NAME, SCHEMA_VERSION, Catalog, Settings, apply_settings, with_secret_words
 
 ENV_CATALOG = "LOGMINER_CATALOG"
 
@@ -172,3 +173,33 @@ def _remove_stale_temporaries(path: Path) -> None:
         with contextlib.suppress(OSError):
             if now - leftover.stat().st_mtime > _STALE_SECONDS:
                 leftover.unlink()
+
+
+def change_settings(
+    catalog_path: str | os.PathLike | None = None,
+    *,
+    secret_words: Iterable[str] = (),
+    no_secret_words: Iterable[str] = (),
+    **limits: int | None,
+) -> Settings:
+    """Change a catalog file's settings and return them: add ``secret_words``, remove
+    ``no_secret_words``, set limits (``max_examples``, ``max_values``, ``max_arguments``,
+    ``max_methods``, ``max_exemplars``, ``max_entry_bytes``). What the catalog holds is brought in line
+    (see ``apply_settings``); a missing catalog is made, holding only its settings. With nothing to
+    change, only reads them (a missing catalog has the default settings, and nothing is made).
+    """
+    path = Path(catalog_path) if catalog_path is not None else default_catalog_path()
+    changes = {name: value for name, value in limits.items() if value is not None}
+    unknown = set(changes) - set(Settings.LIMITS)
+    if unknown:
+        raise UsageError(f"No such setting: {', '.join(sorted(unknown))}.")
+    secret_words, no_secret_words = list(secret_words), list(no_secret_words)
+    if not (changes or secret_words or no_secret_words):
+        return load_catalog(path, missing_ok=True, lazy=True).settings
+    with catalog_lock(path):
+        catalog = load_catalog(path, missing_ok=True)
+        settings = replace(with_secret_words(catalog.settings, secret_words, no_secret_words), **changes)
+        updated = apply_settings(catalog, settings)
+        if updated is not catalog or not path.exists():
+            save_catalog(updated, path)
+    return updated.settings

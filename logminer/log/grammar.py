@@ -7,9 +7,11 @@ so no tree is kept). The grammar (``runtime.lark``) says what a log is; the valu
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedInput
 
 from .patterns import GRAMMAR_PATH, PATTERN_TERMINALS, shared_patterns
 from .print_r import RECURSION, _block_value, _flat_dump, _items, _pair
@@ -110,18 +112,22 @@ def _split_block(block: Token) -> Iterator[Token]:
     yield Token.new_borrow_pos("BLANK", "\n", block)
 
 
-class _Builder(Transformer):
-    """Builds values while LALR reduces; hands each finished entry to its parser's callbacks."""
+# A REQUEST entry as the parser hands it back: its header line, the line number of that line in
+# the parsed text, and its arguments.
+Entry = tuple[str, int, "dict | list"]
 
-    def __init__(self, owner: RuntimeLogParser) -> None:
+
+class _Builder(Transformer):
+    """Builds values while LALR reduces; the finished REQUEST entries of one parse go to ``read``."""
+
+    def __init__(self) -> None:
         super().__init__(visit_tokens=False)
-        self._owner = owner
+        self.read: list[Entry] = []
 
     def request(self, children: list) -> None:
-        on_request = self._owner.on_request
         if len(children) == 2:
             header, arguments = children
-            on_request(header, header.line, arguments)
+            self.read.append((header, header.line, arguments))
             return
         run = children[0]  # FLAT_REQUESTS: headers, each followed by its flat dump
         line = run.line
@@ -129,11 +135,11 @@ class _Builder(Transformer):
         starts.append(len(run))
         for start, end in itertools.pairwise(starts):
             dump_start = run.index("\n", start) + 1
-            on_request(run[start:dump_start], line, _flat_dump(run, dump_start, end))
+            self.read.append((run[start:dump_start], line, _flat_dump(run, dump_start, end)))
             line += run.count("\n", start, end)
 
     def entry(self, children: list) -> None:
-        """Other entries are counted before parsing (see _parser); here they are only recognised."""
+        """Other entries are counted before parsing (see ``reader``); here they are only recognised."""
 
     def dump(self, children: list) -> dict | list:
         if len(children) == 1:
@@ -163,34 +169,53 @@ class _Builder(Transformer):
         return _items(children[0], RECURSION)  # type: ignore[arg-type]
 
 
-def _ignore(*args: object) -> None:
-    return None
+@dataclass(slots=True)
+class Parsed:
+    """What one parse of a text read: its REQUEST entries in order, up to the first malformed one;
+    then ``error`` (Lark's) and ``entry_start`` (the header token of the entry being read when it
+    came), else None."""
+
+    entries: list[Entry]
+    error: UnexpectedInput | None = None
+    entry_start: Token | None = None
 
 
 class RuntimeLogParser:
-    """One Lark LALR parser of the grammar; each finished REQUEST entry goes to ``on_request``.
+    """One Lark LALR parser of the grammar (``runtime.lark``).
 
-    Building it compiles the grammar, so build one and reuse it. Not thread-safe: the postlexer
-    remembers where the current entry started, so that a parse error can be pinned to its entry.
+    Building it compiles the grammar, so build one and reuse it (``shared_parser``). Not thread-safe:
+    the postlexer remembers where the current entry started, to pin a parse error to its entry.
     """
 
     def __init__(self) -> None:
-        # Called with a REQUEST header line, its line number in the parsed text, and the arguments.
-        self.on_request: Callable[[str, int, dict | list], None] = _ignore
         self.indenter = PrintRIndenter()
+        self._builder = _Builder()
         self._lark = Lark(
             GRAMMAR_PATH.read_text(encoding="utf-8"),
             parser="lalr",
             lexer="contextual",
             postlex=self.indenter,
-            transformer=_Builder(self),
+            transformer=self._builder,
             start=["start", "dump"],
         )
 
-    def parse(self, text: str, start: str = "start"):
-        """Parse ``text``, a whole number of entries; raises Lark's errors on malformed input."""
+    def read(self, text: str) -> Parsed:
+        """The REQUEST entries of ``text`` (whole entries), up to the first malformed one."""
         self.indenter.entry_start = None
-        return self._lark.parse(text, start=start)
+        builder = self._builder
+        builder.read = []
+        try:
+            self._lark.parse(text, start="start")
+        except UnexpectedInput as error:
+            return Parsed(builder.read, error, self.indenter.entry_start)
+        finally:
+            entries, builder.read = builder.read, []
+        return Parsed(entries)
+
+    def parse_dump(self, text: str) -> dict | list:
+        """One print_r dump (``Array\n(\n...)\n``) as values; Lark's errors when malformed."""
+        self.indenter.entry_start = None
+        return self._lark.parse(text, start="dump")
 
     def terminal_regex(self, name: str) -> str:
         """The regular expression of one of the grammar's terminals, as Lark's lexer compiles it."""
@@ -209,6 +234,6 @@ def shared_parser() -> RuntimeLogParser:
 
 
 def terminals_from_parser() -> dict[str, str]:
-    """PATTERN_TERMINALS, from the Lark parser of the grammar (what ``_terminals`` must hold)."""
+    """PATTERN_TERMINALS, from the Lark parser of the grammar (what ``terminals`` must hold)."""
     parser = shared_parser()
     return {name: parser.terminal_regex(name) for name in PATTERN_TERMINALS}

@@ -1,9 +1,9 @@
-"""What the grammar says about finding things fast: its terminals as regexes, and the header's layout.
+"""The grammar's terminals as regexes of their own: how entries, REQUEST headers and the elements of
+flat dumps are found fast.
 
-Mining finds entries, REQUEST headers and the elements of flat dumps with the grammar's own terminals,
-compiled as Lark compiles them (kept in ``terminals.py`` for this grammar and Lark version, so the
-LALR parser need not be built to read them). The header line's fields and its time are read here
-too, from the REQUEST_HEADER terminal: the only place that knows the header's layout.
+Mining finds them with the grammar's own terminals, compiled as Lark compiles them (kept in
+``terminals.py`` for this grammar and Lark version, so the LALR parser need not be built to read
+them); the header's fields are groups cut into the REQUEST_HEADER terminal (``header.py`` reads them).
 """
 
 from __future__ import annotations
@@ -12,95 +12,9 @@ import hashlib
 import re
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 GRAMMAR_PATH = Path(__file__).with_name("runtime.lark")
-
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        (
-            "Jan",
-            "Feb",
-            "Mar",
-            "Apr",
-            "May",
-            "Jun",
-            "Jul",
-            "Aug",
-            "Sep",
-            "Oct",
-            "Nov",
-            "Dec",
-        ),
-        1,
-    )
-}
-
-
-_MINUTES: dict[str, datetime] = {}
-
-
-_LAST: list = ["", None]  # the last stamp read and its datetime: neighbours share their second
-
-
-def parse_timestamp(text: str) -> datetime:
-    """``20-Jan-2012 17:32:06+0200`` as an aware datetime (minutes cached: entries share them)."""
-    if text == _LAST[0]:
-        return _LAST[1]
-    moment = _parse_cached(text)  # raises for an impossible time, which is then not remembered
-    _LAST[0], _LAST[1] = text, moment
-    return moment
-
-
-def _parse_cached(text: str) -> datetime:
-    key = text[:17] + text[20:]
-    minute = _MINUTES.get(key)
-    if minute is None:
-        if len(_MINUTES) > 4096:
-            _MINUTES.clear()
-        minute = _MINUTES[key] = _parse_timestamp(text[:18] + "00" + text[20:])
-    seconds = text[18:20]
-    return minute if seconds == "00" else minute.replace(second=int(seconds))
-
-
-def _parse_timestamp(text: str) -> datetime:
-    offset = int(text[21:23]) * 60 + int(text[23:25])
-    if text[20] == "-":
-        offset = -offset
-    return datetime(
-        int(text[7:11]),
-        _MONTHS[text[3:6]],
-        int(text[0:2]),
-        int(text[12:14]),
-        int(text[15:17]),
-        int(text[18:20]),
-        tzinfo=_timezone(offset),
-    )
-
-
-_TIMEZONES: dict[int, timezone] = {}
-
-
-def _timezone(minutes: int) -> timezone:
-    zone = _TIMEZONES.get(minutes)
-    if zone is None:
-        zone = _TIMEZONES[minutes] = timezone(timedelta(minutes=minutes))
-    return zone
-
-
-def split_request_header(text: str) -> tuple[str, str, int, str]:
-    """``[ts] [component/#n] REQUEST: path`` (and whatever follows) -> (ts, component, n, path)."""
-    component_end = text.index("/#", 29)
-    number_end = text.index("] REQUEST: ", component_end)
-    return (
-        text[1:26],
-        text[29:component_end],
-        int(text[component_end + 2 : number_end]),
-        text[number_end + 11 : text.index("\n", number_end)],
-    )
-
 
 PATTERN_TERMINALS = ("ENTRY", "REQUEST_HEADER", "FLAT_DUMP", "FLAT_REQUESTS")
 
@@ -160,15 +74,20 @@ def _common_start(first: str, second: str) -> str:
 
 
 def _request_fields_regex(header_start: str, request: str) -> str:
-    """The REQUEST_HEADER terminal with groups: the whole line, its time, component and path."""
+    """The REQUEST_HEADER terminal with groups: the whole line (without its newline), its time,
+    component, number and path: `[time] [component/#number] REQUEST: path`."""
     rest = request[len(header_start) :]
-    component, number, after = rest.partition(r"\/#")
-    middle, word, path = after.partition("REQUEST: ")
+    component, separator, after = rest.partition(r"\/#")
+    number, bracket, after = after.partition(r"\] ")
+    word, request_word, path = after.partition("REQUEST: ")
     opening, closing = r"\[", r"\] \["
-    if not (number and word and path.endswith("\n") and header_start.startswith(opening)):  # pragma: no cover
-        raise RuntimeError("runtime.lark: REQUEST_HEADER no longer has the shape _grammar.py reads it by")
+    if not (separator and bracket and request_word and not word and path.endswith("\n")):  # pragma: no cover
+        raise RuntimeError("runtime.lark: REQUEST_HEADER no longer has the shape header.py reads it by")
     stamp = header_start[len(opening) : -len(closing)]
-    return f"({opening}({stamp}){closing}({component}){number}{middle}{word}({path[:-1]})\n)"
+    line = (
+        f"{opening}({stamp}){closing}({component}){separator}({number}){bracket}{request_word}({path[:-1]})"
+    )
+    return f"({line})\n"
 
 
 def _top_element_regex(flat_dump: str) -> str:

@@ -6,6 +6,8 @@ grammar matched, and reads the dumps its FLAT_DUMP terminal takes without the LA
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .patterns import shared_patterns
 
 
@@ -63,9 +65,13 @@ def _flat_dump(text: str, start: int = 0, end: int | None = None) -> dict | list
     """The value of the FLAT_DUMP in ``text[start:end]``, whose shape the terminal guarantees: keys
     at column 4, each value one or more lines, or an `Array` whose block stands 8 columns deeper.
     """
-    pairs: list[tuple[str, object]] = []
-    for key, lines in top_elements(text, start, end):
-        pairs.append((key, element_value(lines)))
+    return dump_value(top_elements(text, start, end))
+
+
+def dump_value(elements: Iterable[tuple[str, str]]) -> dict | list:
+    """A top-level array from its elements, each (key, the value's lines) as FLAT_DUMP's element
+    pattern cuts them: a list when its keys are 0..n-1, else a dict."""
+    pairs = [(key, element_value(lines)) for key, lines in elements]
     if pairs and pairs[0][0] != "0":
         return dict(pairs)
     return _block_value("Array", [pairs])
@@ -124,4 +130,33 @@ def parse_print_r(text: str) -> dict | list:
     """
     from .grammar import shared_parser
 
-    return shared_parser().parse(text if text.endswith("\n") else text + "\n", start="dump")
+    return shared_parser().parse_dump(text if text.endswith("\n") else text + "\n")
+
+
+def print_r(value: object, indent: int = 0) -> str:
+    """What PHP's ``print_r($value, true)`` returns for values read from a log: strings, arrays (dict
+    or list), ``PhpObject`` (properties as read), ``RECURSION``. The inverse of reading a dump, for
+    the shapes print_r writes unambiguously (see the README's "What print_r cannot say")."""
+    parts: list[str] = []
+    stack: list[tuple[object, int] | str] = [(value, indent)]
+    while stack:  # iterative: a hostile log may nest thousands of levels
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        node, column = item
+        if isinstance(node, Recursion):
+            parts.append("Array\n *RECURSION*")
+        elif isinstance(node, (dict, list)):
+            label = f"{node.class_name} Object" if isinstance(node, PhpObject) else "Array"
+            pad, inner = " " * column, " " * (column + 4)
+            elements = node.items() if isinstance(node, dict) else enumerate(node)
+            pending: list[tuple[object, int] | str] = [f"{label}\n{pad}(\n"]
+            for key, child in elements:
+                # After a nested block's ")\n" the element's own newline makes PHP's blank line.
+                pending += [f"{inner}[{key}] => ", (child, column + 8), "\n"]
+            pending.append(f"{pad})\n")
+            stack.extend(reversed(pending))
+        else:
+            parts.append(str(node))
+    return "".join(parts)

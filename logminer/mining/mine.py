@@ -6,16 +6,17 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .._errors import SourceError
-from ..catalog.model import Catalog, Settings, apply_settings
+from ..catalog.model import Catalog, apply_settings, with_secret_words
 from ..catalog.store import catalog_lock, default_catalog_path, load_catalog, save_catalog
-from ..log.parser import ParseReport, SourceParser, open_reader
-from ..log.sources import FileIdentity, LogReader, Source, file_identity, source_name
+from ..log.reader import ParseReport, SourceReader
+from ..log.sources import Source, source_list, source_name
+from .resume import now, remember, resume
+from .tally import Tally
 
 # Called with (source name, bytes read so far, size of the source or None).
 Progress = Callable[[str, int, "int | None"], None]
@@ -33,6 +34,7 @@ class MineResult:
     failures: list[str] = field(default_factory=list)
     methods: int = 0
     arguments: int = 0
+    dropped_methods: int = 0
     catalog_path: Path | None = None
 
     def summary(self, max_listed: int = 10) -> str:
@@ -72,12 +74,6 @@ def _listing(names: Sequence[str], limit: int) -> str:
     return shown + (f" (+{len(names) - limit} more)" if len(names) > limit else "")
 
 
-def _as_list(sources: Source | Iterable[Source]) -> list[Source]:
-    if isinstance(sources, (str, bytes)) or hasattr(sources, "read") or hasattr(sources, "__fspath__"):
-        return [sources]  # type: ignore[list-item]
-    return list(sources)  # type: ignore[arg-type]
-
-
 def mine(
     sources: Source | Iterable[Source],
     catalog: Catalog,
@@ -93,7 +89,7 @@ def mine(
     A log that cannot be read is listed in ``failures`` and the others are still mined.
     """
     with _fewer_collections():
-        return _mine(_as_list(sources), catalog, progress, jobs)
+        return _mine(source_list(sources), catalog, progress, jobs)
 
 
 @contextmanager
@@ -111,6 +107,22 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
+def count_source(reader: SourceReader, catalog: Catalog, on_chunk: Callable[[], None] | None = None) -> None:
+    """Count every request one source holds into ``catalog``, in bulk (see ``tally``). What was read
+    stays counted when reading fails part-way."""
+    tally = Tally(catalog.is_secret, catalog.settings.max_exemplars)
+    try:
+        for read in reader:
+            tally.add(read)
+            del read  # a huge entry's text is not held while the next chunk is read
+            if tally.full:
+                tally.flush_into(catalog)
+            if on_chunk is not None:
+                on_chunk()
+    finally:
+        tally.flush_into(catalog)
+
+
 def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jobs: int) -> MineResult:
     before = {name: set(method.arguments) for name, method in catalog.methods.items()}
     report = ParseReport()
@@ -120,33 +132,32 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jo
         start_requests = report.requests
         report.bytes_read = 0
         name = source_name(source)
-        reader: LogReader | None = None
-        record: dict[str, Any] | None = None
+        resumed = None
         try:
-            reader, record = _reader(catalog, source)
-            if jobs > 1 and _workers().splittable(reader):
+            resumed = resume(catalog, source, max_entry=catalog.settings.max_entry_bytes)
+            reader = resumed.reader
+            if jobs > 1 and resumed.record is not None and _workers().splittable(reader):
                 announce = _announce(progress, name)
                 if announce is not None:
                     announce(os.path.getsize(reader.name) - reader.start)
-                resume = _workers().mine_parallel(reader, catalog, report, jobs, _advance(progress, name))
+                where = _workers().mine_parallel(reader, catalog, report, jobs, _advance(progress, name))
             else:
-                parser = SourceParser(reader, report, _announce(progress, name))
-                parser.count_into(catalog, _after_chunk(progress, name, report))
-                resume = parser.resume_offset, parser.resume_line
+                source_reader = SourceReader(reader, report, _announce(progress, name))
+                count_source(source_reader, catalog, _after_chunk(progress, name, report))
+                where = source_reader.resume_offset, source_reader.resume_line
         except SourceError as error:
             result.failures.append(str(error))
-            if record is not None and reader is not None and reader.done_offset > reader.start:
+            if resumed is not None and resumed.reader.done_offset > resumed.reader.start:
                 # What was counted stays counted; the next run goes on from there, not from the start.
-                _remember(catalog, record, (reader.done_offset, reader.done_line))
+                remember(catalog, resumed, resumed.reader.done_offset, resumed.reader.done_line)
             continue
         finally:
             total_bytes += report.bytes_read
-        if record is not None:
-            _remember(catalog, record, resume)
+        remember(catalog, resumed, *where)
         stats = catalog.sources.setdefault(name, {"requests": 0, "bytes": 0})
         stats["requests"] = stats.get("requests", 0) + report.requests - start_requests
         stats["bytes"] = stats.get("bytes", 0) + report.bytes_read
-        stats["last_mined"] = _now()
+        stats["last_mined"] = now()
     report.bytes_read = total_bytes
     result.requests = report.requests
     for name, method in sorted(catalog.methods.items()):
@@ -158,80 +169,16 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jo
         result.redacted.extend(f"{name}:{arg.name}" for arg in method.arguments.values() if arg.secret)
         result.arguments += len(method.arguments)
     result.methods = len(catalog.methods)
+    result.dropped_methods = catalog.dropped_methods
     return result
 
 
 def _workers() -> Any:
     """The worker processes' module, imported only when there are several workers (it brings in
     multiprocessing, which a run with one worker does not need)."""
-    from . import workers as _workers
+    from . import workers
 
-    return _workers
-
-
-# How many log files a catalog remembers where it stopped reading (the most recently mined).
-MAX_REMEMBERED_FILES = 64
-
-
-def _reader(catalog: Catalog, source: Source) -> tuple[LogReader, dict[str, Any] | None]:
-    """A reader for ``source`` that starts where the catalog last stopped reading that file.
-
-    The file is recognised by a fingerprint of its first bytes, so a log renamed by rotation
-    (runtime.log -> runtime.log.1 -> runtime.log.2.gz) is still known; a file whose start changed,
-    or that is now shorter than where reading stopped (truncated), is read from its start.
-    Returns the reader and the record to update after reading (None for stdin and streams).
-    """
-    if not isinstance(source, (str, os.PathLike)) or os.fspath(source) == "-":
-        return open_reader(source), None
-    identity = file_identity(source)
-    for record in catalog.files:
-        if not identity.same_start(source, record["fingerprint"], record["fingerprint_length"]):
-            continue
-        compressed = record.get("compressed", False) or _is_gzip(source)
-        if not compressed and record["offset"] > identity.size:
-            break  # truncated: read it all again
-        reader = open_reader(source, start=record["offset"], start_line=record["line"])
-        return reader, _identity_record(source, identity, record)
-    return open_reader(source), _identity_record(source, identity, None)
-
-
-def _identity_record(source: Source, identity: FileIdentity, known: dict[str, Any] | None) -> dict[str, Any]:
-    record = dict(known) if known is not None else {}
-    # The fingerprint this file was known by (shorter while the file was under 1 KiB), to replace.
-    record["_replaces"] = known["fingerprint"] if known is not None else identity.fingerprint
-    record.update(
-        path=os.fspath(source),  # type: ignore[arg-type]
-        device=identity.device,
-        inode=identity.inode,
-        size=identity.size,
-        fingerprint=identity.fingerprint,
-        fingerprint_length=identity.fingerprint_length,
-        compressed=_is_gzip(source),
-    )
-    return record
-
-
-def _remember(catalog: Catalog, record: dict[str, Any], resume: tuple[int, int]) -> None:
-    """Store where reading stopped, in place of the older record of the same file.
-
-    Records of other files stay, even one that was at the same path: after a rotation it is the
-    file now called runtime.log.1, which may still be mined.
-    """
-    replaced = {record.pop("_replaces"), record["fingerprint"]}
-    record.update(offset=resume[0], line=resume[1], last_mined=_now())
-    kept = [known for known in catalog.files if known["fingerprint"] not in replaced]
-    kept.append(record)
-    kept.sort(key=lambda known: known.get("last_mined", ""), reverse=True)
-    catalog.files[:] = kept[:MAX_REMEMBERED_FILES]
-
-
-def _is_gzip(source: Source) -> bool:
-    with open(os.fspath(source), "rb") as raw:  # type: ignore[arg-type]
-        return raw.read(2) == b"\x1f\x8b"
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return workers
 
 
 def _after_chunk(progress: Progress | None, name: str, report: ParseReport) -> Callable[[], None] | None:
@@ -264,47 +211,19 @@ def mine_into(
     """Mine logs into the catalog file (default location unless given) and save it atomically.
 
     The catalog is locked meanwhile, so two miners never lose each other's counts. ``fresh``
-    starts from an empty catalog; ``secret_words`` are added to the catalog's secret words.
-    When no log could be read and there was no catalog yet, none is written.
+    starts counting afresh, keeping the catalog's settings; ``secret_words`` are added to them.
+    A file that is not a catalog is refused (``CatalogError``), never replaced. When no log could
+    be read, the catalog file is left as it was (none is made where there was none).
     """
     path = Path(catalog_path) if catalog_path is not None else default_catalog_path()
     with catalog_lock(path):
-        catalog = Catalog() if fresh else load_catalog(path, missing_ok=True)
-        catalog = _with_more_secret_words(catalog, secret_words)
-        sources = _as_list(sources)
+        catalog = load_catalog(path, missing_ok=True)
+        if fresh:
+            catalog = Catalog(settings=catalog.settings)
+        catalog = apply_settings(catalog, with_secret_words(catalog.settings, secret_words))
+        sources = source_list(sources)
         result = mine(sources, catalog, progress=progress, jobs=jobs)
         nothing_read = bool(sources) and len(result.failures) == len(sources) and not result.requests
-        if not nothing_read or path.exists():
+        if not nothing_read:
             result.catalog_path = save_catalog(catalog, path)
     return result
-
-
-def _with_more_secret_words(catalog: Catalog, secret_words: Iterable[str]) -> Catalog:
-    extra = {word.strip().lower() for word in secret_words if word.strip()}
-    extra -= set(catalog.settings.secret_words)
-    if not extra:
-        return catalog
-    words = tuple(sorted({*catalog.settings.secret_words, *extra}))
-    return apply_settings(catalog, replace(catalog.settings, secret_words=words))
-
-
-def change_settings(
-    catalog_path: str | os.PathLike | None = None,
-    *,
-    secret_words: Iterable[str] = (),
-    **limits: int,
-) -> Settings:
-    """Change a catalog file's settings and return them: add ``secret_words``; set ``max_examples``,
-    ``max_values`` or ``max_arguments``. What the catalog already holds is brought in line
-    (see ``apply_settings``). With nothing to change, only reads them.
-    """
-    path = Path(catalog_path) if catalog_path is not None else default_catalog_path()
-    with catalog_lock(path):
-        catalog = load_catalog(path)
-        updated = _with_more_secret_words(catalog, secret_words)
-        changes = {name: value for name, value in limits.items() if value is not None}
-        if changes:
-            updated = apply_settings(updated, replace(updated.settings, **changes))
-        if updated is not catalog:
-            save_catalog(updated, path)
-    return updated.settings

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog.model import Catalog, Settings, merge
-from ..log.parser import ParseReport, Skipped, SourceParser, header_pattern, open_reader
 from ..log.patterns import shared_patterns
-from ..log.sources import LogReader
+from ..log.reader import ParseReport, Skipped, SourceReader, header_pattern, open_reader
+from ..log.sources import LogReader, is_gzip_file
 
 # A part smaller than this is not worth a process of its own.
 MIN_PART = 4 << 20
@@ -33,10 +33,7 @@ def splittable(reader: LogReader) -> bool:
     if not isinstance(source, (str, os.PathLike)) or os.fspath(source) == "-":
         return False
     path = os.fspath(source)
-    with open(path, "rb") as raw:
-        if raw.read(2) == b"\x1f\x8b":
-            return False
-    return os.path.getsize(path) - reader.start >= 2 * MIN_PART
+    return not is_gzip_file(path) and os.path.getsize(path) - reader.start >= 2 * MIN_PART
 
 
 def split_points(path: str, start: int, end: int, parts: int, header: re.Pattern[bytes]) -> list[int]:
@@ -86,11 +83,15 @@ class _Part:
 def _mine_part(part: _Part) -> dict[str, Any]:
     """In a worker: the catalog and report of one part, line numbers counted from the part's start."""
     gc.set_threshold(max(gc.get_threshold()[0], 50_000))
+    from .mine import count_source
+
     catalog = Catalog(settings=Settings.from_dict(part.settings))
     report = ParseReport()
-    reader = open_reader(part.path, start=part.start, start_line=1, end=part.end)
-    parser = SourceParser(reader, report)
-    parser.count_into(catalog)
+    reader = open_reader(
+        part.path, start=part.start, start_line=1, end=part.end, max_entry=catalog.settings.max_entry_bytes
+    )
+    parser = SourceReader(reader, report)
+    count_source(parser, catalog)
     return {
         "catalog": catalog.to_dict(),
         "requests": report.requests,
@@ -113,7 +114,7 @@ def mine_parallel(
 ) -> tuple[int, int]:
     """Mine a large plain log file in ``jobs`` processes into ``catalog`` (in place); fill ``report``.
 
-    Returns where a later run resumes (offset, line), as SourceParser does.
+    Returns where a later run resumes (offset, line), as SourceReader says after one worker.
     """
     path = os.fspath(reader.source)  # type: ignore[arg-type]
     size = os.path.getsize(path)
@@ -136,7 +137,7 @@ def mine_parallel(
             if progress is not None:
                 progress(done)
     merged = merge(catalog, *(Catalog.from_dict(result["catalog"]) for result in results))
-    catalog.methods = merged.methods
+    catalog.methods, catalog.dropped_methods = merged.methods, merged.dropped_methods
     line = reader.start_line
     for index, result in enumerate(results):
         _add_report(report, result, reader.name, line, last=index == len(results) - 1)
