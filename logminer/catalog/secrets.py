@@ -1,67 +1,376 @@
-"""Which argument names look secret: for those the catalog keeps presence and type, never a value."""
+"""Which argument names are secret: for those the catalog keeps presence and type, never a value.
+
+Names (``SecretNames``)
+-----------------------
+A name is a PHP bracket path (``cp_password``, ``auth[password]``, ``fields[0][pin]``). It is split
+into parts at the brackets and each part into words at every change of style: ``_``, ``-``, ``.``,
+spaces, a lower-to-upper change (``cpPassword``), the end of a capital run (``APIKey`` -> api, key), a
+letter-digit change (``cvv2`` -> cvv, 2). A PHP visibility note (``storage:Session_Base:private``) is
+dropped first: it names a class, not what the property holds. Words are folded: lower case, accents
+dropped (``schlüssel`` -> schlussel, ``contraseña`` -> contrasena, ``hasło`` -> haslo), an English
+plural ``-s``/``-es`` removed (``tokens``, ``hashes``, ``api_keys``), a Russian or Ukrainian ending
+removed (``пароля``, ``паролі`` -> парол).
+
+The words of the list (``DEFAULT_SECRET_WORDS``, or the catalog's own) are folded the same way and
+joined without separators, so ``card number``, ``card_number``, ``cardNumber`` and ``CARDNUMBER`` are
+one entry, matched by any run of consecutive words of the name, also across brackets (``card[number]``).
+A word is matched as a word, never as any substring: ``spin``, ``bypass``, ``compass``, ``monkey`` are
+single words that hold no secret word. Three exceptions, for names written in one glued word: a word
+that ends with a list entry of five letters or more (``PHPSESSID``, ``cppassword``, ``csrftoken``,
+``awssecretkey``), unless that entry ends ordinary words too (``clave``: ``enclave``); a word that ends
+with ``key``, ``pass``, ``pwd``, ``pw``, ``sid``... after four letters or more (``servicekey``,
+``bintraykey``), unless it is an English word (``whiskey``, ``turnkey``, ``trespass``); and a word made
+of a common qualifier and a short entry (``userpass``, ``dbpwd``, ``newpin``, ``sshkey``).
+
+A match does not count, and the name is not secret for it, when:
+- a metadata word follows it in the same part: the name describes the secret instead of holding it
+  (``token_ttl``, ``password_min_length``, ``api_key_id``, ``key_type``, ``pin_enabled``,
+  ``password_policy``, ``sessions_limit``). ``session_id`` is no exception to this rule but an entry
+  of its own: the session id is the session token itself, and nothing follows it;
+- the part starts with a flag word and the match comes after it: ``is_private``, ``has_pin``,
+  ``max_sessions``, ``use_token``, ``require_password`` hold true, false or a number;
+- the part is a reference to another module's row: ``id_<module>`` (``id_sessions``, ``id_tokens``),
+  except ``id_token``, the OpenID Connect token;
+- a well-known harmless compound covers it: ``public_key``, ``primary_key``, ``sort_key``,
+  ``publishable_key``, ``email_signature``, ``key_account``, ``parola_chiave`` (Italian: keyword),
+  ``ClaveProdServ`` (a Mexican invoice code), ``первичный ключ``;
+- it is a weak entry (``session``, ``private``) anywhere but at the end of its part, or in the plural:
+  ``session`` and ``user_session`` hold a session id, ``sessions`` and ``session_start`` do not.
+A name is secret when any match in it counts: a secret parent makes its children secret
+(``credentials[api][url]``). The exceptions describe the built-in words: a word the user adds (``mine
+--secret WORD``) counts wherever it stands, but in an ``id_<module>`` part; adding a word only ever
+masks more.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable
 
-# Words that mark a name as secret. A name is secret when one of its words is one of these
-# (``cp_password``, ``apiKey``, ``SID``), or when it ends with one (``userpass``, ``PHPSESSID``).
+# ---------------------------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------------------------
+
+# Words and phrases that mark a name as secret, in any naming style (each is folded as names are).
+# fmt: off
 DEFAULT_SECRET_WORDS = (
-    "password",
-    "passwd",
-    "pass",
-    "passphrase",
-    "pwd",
-    "secret",
-    "token",
-    "sid",
-    "sessid",
-    "session",
-    "hash",
-    "key",
-    "apikey",
-    "pin",
-    "cvv",
-    "cvc",
-    "otp",
-    "salt",
-    "signature",
-    "credential",
-    "credentials",
+    # passwords
+    "password", "passwd", "pass", "pwd", "pw", "pswd", "pword", "passphrase", "passcode", "passkey",
+    # secrets, credentials
+    "secret", "secrete", "credential", "creds", "community string",
+    # tokens, sessions, cookies, request forgery
+    "token", "jwt", "bearer", "nonce", "csrf", "xsrf", "sid", "sessid", "session id", "session", "cookie",
+    "authorization", "authorisation",
+    # keys
+    "key", "apikey", "accesskey", "secretkey", "privatekey", "privkey", "authkey", "appkey", "keytab",
     "private",
+    # hashes, signatures
+    "hash", "hmac", "signature", "sig", "salt", "pepper",
+    # one-time and recovery codes
+    "otp", "totp", "hotp", "one time code", "auth code", "verification code", "verify code",
+    "confirmation code", "confirm code", "sms code", "2fa code", "mfa code", "tfa code", "two factor code",
+    "security code", "recovery code", "backup code", "reset code", "activation code", "access code",
+    "login code", "unlock code", "recovery phrase", "seed phrase",
+    # payment cards and bank accounts
+    "pin", "pincode", "pan", "cvv", "cvc", "cvn", "csc", "card number", "card num", "card no", "cardnum",
+    "cc number", "ccnum", "credit card", "track data", "track1", "track2", "iban", "account number",
+    "acct number", "acctnum", "bank account",
+    # connection strings
+    "dsn", "connection string", "connstr", "conn string", "database url", "database uri", "db url", "db uri",
+    "jdbc url", "redis url", "mongo uri", "mongodb uri", "amqp url", "broker url",
+    # secret questions
+    "security question", "security answer", "secret question", "maiden name", "memorable word",
+    # German, Dutch
+    "passwort", "passworter", "kennwort", "kennworter", "geheim", "geheimnis", "geheimzahl", "schlussel",
+    "schluessel", "zugangsdaten", "wachtwoord", "wachtwoorden", "sleutel",
+    # French, Spanish, Portuguese, Italian
+    "mot de passe", "motdepasse", "mdp", "cle", "jeton", "contrasena", "clave", "secreto", "secreta",
+    "senha", "chave", "segredo", "palavra passe", "chiave", "segreto", "segreta",
+    # Polish
+    "haslo", "hasla", "klucz", "klucze", "sekret",
+    # Ukrainian and Russian, in Cyrillic and transliterated
+    "пароль", "ключ", "токен", "секрет", "секретний", "таємний", "пін", "пин", "пінкод", "пинкод",
+    "код підтвердження", "код подтверждения", "parol", "klyuch", "kljuch", "kluch", "kod podtverzhdeniya",
+    "kod pidtverdzhennya",
+)
+# fmt: on
+
+# Entries that count only as the last word of their part, and in the singular (see the docstring).
+_WEAK = ("session", "private")
+
+# Entries not matched at the end of a glued word: they end ordinary words (enclave, bellpepper).
+# fmt: off
+_NOT_GLUED = (
+    "session", "private", "clave", "chave", "chiave", "pepper", "bearer", "cookie", "schlussel", "schluessel",
+    "sleutel", "geheim", "secreta", "segreta",
+)
+# fmt: on
+
+# Qualifiers that glue to a short entry in one word: userpass, dbpwd, newpin, sshkey, keypass.
+# fmt: off
+_GLUE_PREFIXES = (
+    "user", "usr", "db", "new", "old", "admin", "root", "cp", "my", "sip", "ftp", "smtp", "mail", "email",
+    "app", "api", "auth", "login", "sys", "web", "master", "current", "confirm", "repeat", "priv", "secret",
+    "access", "client", "consumer", "ssh", "pgp", "gpg", "enc", "key", "signing", "license",
+)
+# fmt: on
+
+# Short entries that also end a glued word after any four letters or more (servicekey, bintraypass),
+# but for the English words that end so.
+_GLUED_SHORT = (
+    "key",
+    "pass",
+    "pwd",
+    "pw",
+    "pswd",
+    "sid",
+    "sig",
+    "otp",
+    "jwt",
+    "csrf",
+    "xsrf",
+    "cred",
+    "hmac",
+)
+_ENGLISH_GLUED = (
+    "whiskey",
+    "turnkey",
+    "malarkey",
+    "flunkey",
+    "trespass",
+    "overpass",
+    "underpass",
+    "encompass",
 )
 
-# Split `cp_password`, `apiKey`, `auth[login]`, `Pass-Word2` into words.
-_WORDS = re.compile(r"[A-Z]{2,}(?=[A-Z][a-z]|\b|_|\d|$)|[A-Z]?[a-z]+|[A-Z]+|\d+")
+# Words after a secret word that make the name describe the secret, not hold it.
+# fmt: off
+_METADATA = (
+    "id", "uuid", "guid", "ttl", "expires", "expire", "expiry", "expiration", "expired", "lifetime",
+    "timeout", "age", "validity", "valid", "length", "len", "size", "bits", "min", "max", "minimum",
+    "maximum", "count", "type", "kind", "format", "policy", "policies", "rule", "strength", "complexity",
+    "pattern", "regex", "enabled", "disabled", "enable", "disable", "required", "optional", "mandatory",
+    "allowed", "status", "state", "mode", "name", "label", "title", "description", "created", "updated",
+    "changed", "modified", "at", "date", "time", "timestamp", "ts", "dt", "since", "until", "used", "usage",
+    "attempt", "tries", "retries", "failures", "error", "limit", "quota", "interval", "period", "duration",
+    "rotation", "version", "algorithm", "algo", "alg", "method", "scheme", "location", "path", "dir",
+    "directory", "folder", "url", "uri", "endpoint", "host", "port", "domain", "field", "column",
+    "placeholder", "template", "visible", "hidden", "secure", "httponly", "samesite", "verified", "masked",
+    "provider", "issuer", "audience", "scope", "level", "owner", "flag", "notify", "notification",
+    "reminder", "sent", "hasher", "validator", "generator", "backend", "engine", "handler", "class",
+)
+# fmt: on
+
+# Words that, first in a part, make it a flag or a number about the secret: is_private, max_sessions.
+# fmt: off
+_FLAGS = (
+    "is", "has", "have", "use", "uses", "enable", "enabled", "disable", "disabled", "require", "requires",
+    "required", "allow", "allowed", "show", "hide", "remember", "can", "should", "must", "need", "no", "num",
+    "max", "min", "count", "total", "masked", "with", "without", "force", "expire",
+)
+# fmt: on
+
+# Harmless compounds of a secret word.
+# fmt: off
+_HARMLESS = (
+    "public key", "pub key", "publickey", "publishable key", "site key", "primary key", "foreign key",
+    "unique key", "composite key", "sort key", "sorting key", "partition key", "cache key", "lookup key",
+    "map key", "dict key", "group key", "order key", "index key", "row key", "object key", "translation key",
+    "i18n key", "lang key", "language key", "locale key", "setting key", "config key", "option key",
+    "idempotency key", "key account", "key word", "key words", "email signature", "mail signature",
+    "pass through", "parola chiave", "clave prod serv", "clave unidad", "clave producto", "chave pix",
+    "klucz glowny", "klucz obcy", "первичный ключ", "внешний ключ", "первинний ключ", "зовнішній ключ",
+)
+# fmt: on
+
+# A PHP visibility note after a property name: ``storage:Session_Base:private``, ``roles:protected``.
+_VISIBILITY = re.compile(r":(?:[^:\[\]]*:)?(?:private|protected)$")
+_BRACKETS = re.compile(r"[\[\]]+")
+# Glyphs that no Unicode decomposition takes apart.
+_FOLDS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "æ": "ae", "œ": "oe", "ß": "ss"})
+# fmt: off
+_CYRILLIC_ENDINGS = (  # longest first
+    "ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ии", "ыи", "ои", "еи", "ая", "яя", "ое",
+    "ее", "ие", "ов", "ев", "ів", "ам", "ям", "ах", "ях", "ом", "ем", "ою", "ею",
+    "а", "я", "о", "е", "и", "ы", "і", "ї", "у", "ю", "ь",
+)
+# fmt: on
+# Runs longer than this many words are not tried (no entry has more words).
+_MAX_RUN = 5
+# Remembered decisions per SecretNames; the table is emptied when full.
+_MAX_KNOWN = 50_000
+
+
+def _split_words(part: str) -> list[str]:
+    """``cpPassword`` -> cp, Password; ``APIKey`` -> API, Key; ``cvv2`` -> cvv, 2; ``x-api_key`` -> x,
+    api, key. Letters of any script; upper and lower case as Unicode says."""
+    words: list[str] = []
+    current = ""
+    previous = ""  # the kind of the last character: U(pper), L(ower or caseless), D(igit)
+    for char in part:
+        if char.isalpha():
+            kind = "U" if char.isupper() else "L"
+        elif char.isdigit():
+            kind = "D"
+        else:
+            if current:
+                words.append(current)
+            current, previous = "", ""
+            continue
+        if current:
+            if (kind == "D") != (previous == "D") or (kind == "U" and previous == "L"):
+                words.append(current)
+                current = ""
+            elif kind == "L" and previous == "U" and len(current) >= 2 and current[-2].isupper():
+                words.append(current[:-1])  # the last capital starts the next word: API|Key
+                current = current[-1]
+        current += char
+        previous = kind
+    if current:
+        words.append(current)
+    return words
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold(word: str) -> tuple[str, bool]:
+    """A word's folded form, and whether a plural ending was removed."""
+    word = unicodedata.normalize("NFKD", word.casefold().translate(_FOLDS))
+    word = "".join(char for char in word if not unicodedata.combining(char))
+    if not word:
+        return word, False
+    if "\u0400" <= word[0] <= "\u04ff":
+        for ending in _CYRILLIC_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                return word[: -len(ending)], False
+        return word, False
+    if word.endswith("ss") or len(word) < 3 or not word.endswith("s"):
+        return word, False
+    if word.endswith(("shes", "ches", "sses", "xes", "zes")):
+        return word[:-2], True
+    return word[:-1], True
+
+
+def _entry(words: str) -> str:
+    """A list entry as it is matched: its folded words joined (``Card-Number`` -> ``cardnumber``)."""
+    return "".join(_fold(word)[0] for word in _split_words(words))
+
+
+class _Word:
+    """A folded word of a name: its part, where that part starts, whether it ends the part."""
+
+    __slots__ = ("folded", "last", "part", "plural", "start")
+
+    def __init__(self, folded: str, plural: bool, part: int, start: int, last: bool) -> None:
+        self.folded, self.plural, self.part, self.start, self.last = folded, plural, part, start, last
 
 
 class SecretNames:
-    """Decides, and remembers, whether argument names are secret under a list of words."""
+    """Decides, and remembers, whether argument names are secret under a list of words.
+
+    ``SecretNames(words)(name)`` is True when ``name`` (an argument name or a PHP bracket path) holds a
+    word or phrase of ``words`` by the rules of this module's docstring.
+    """
 
     def __init__(self, words: Iterable[str] = DEFAULT_SECRET_WORDS) -> None:
         self.words = tuple(sorted({word.strip().lower() for word in words if word.strip()}))
-        self._word_set = frozenset(self.words)
+        entries = {_entry(word) for word in self.words} - {""}
+        self._entries = frozenset(entries)
+        self._weak = frozenset(_entry(word) for word in _WEAK) & self._entries
+        not_glued = {_entry(word) for word in _NOT_GLUED}
+        self._glued_endings = frozenset(e for e in entries if len(e) >= 5 and e not in not_glued)
+        self._ending_sizes = sorted({len(ending) for ending in self._glued_endings})
+        self._short = frozenset(e for e in entries if len(e) <= 4 and e not in self._weak)
+        self._glued_short = frozenset(_entry(word) for word in _GLUED_SHORT) & entries
+        self._harmless = frozenset(_entry(words) for words in _HARMLESS)
+        # Words a user added count wherever they stand: the exceptions describe the built-in words.
+        self._added = self._entries - {_entry(word) for word in DEFAULT_SECRET_WORDS}
         self._known: dict[str, bool] = {}
 
     def __call__(self, name: str) -> bool:
         """Whether ``name`` (an argument name or bracket path) looks secret."""
         known = self._known.get(name)
         if known is None:
+            if len(self._known) >= _MAX_KNOWN:
+                self._known.clear()
             known = self._known[name] = self._decide(name)
         return known
 
     def _decide(self, name: str) -> bool:
-        for part in re.split(r"[\[\]]+", name):
-            if not part:
+        words = _name_words(name)
+        harmless: set[int] = set()
+        for i, j, _key in _runs(words, self._harmless):
+            harmless.update(range(i, j))
+        for i, j, key in _runs(words, self._entries, self._glued):
+            if any(word.folded == "" for word in words[i:j]):  # a word of an id_<module> part
                 continue
-            lowered = part.lower()
-            if lowered in self._word_set:
-                return True
-            if any(word.lower() in self._word_set for word in _WORDS.findall(part)):
-                return True
-            if any(lowered.endswith(word) for word in self.words if len(word) >= 3):
-                return True
-            if any(word in lowered for word in self.words if len(word) >= 6):
+            if key in self._added or (
+                not harmless.intersection(range(i, j)) and self._counts(words, i, j, key)
+            ):
                 return True
         return False
+
+    def _glued(self, word: str) -> bool:
+        # Slices of the word looked up in sets: a handful of lookups per word, whatever the list.
+        length = len(word)
+        if length < 4:  # the shortest glued word is a two-letter qualifier and pw: dbpw
+            return False
+        if any(word[-size:] in self._glued_endings for size in self._ending_sizes if size <= length):
+            return True
+        if word not in _ENGLISH_GLUED and any(
+            word[-size:] in self._glued_short for size in (2, 3, 4) if length - size >= 4
+        ):
+            return True
+        return any(
+            word[:size] in _GLUE_PREFIX_SET and word[size:] in self._short
+            for size in _GLUE_PREFIX_SIZES
+            if size < length
+        )
+
+    def _counts(self, words: list[_Word], i: int, j: int, key: str) -> bool:
+        last = words[j - 1]
+        if key in self._weak and (not last.last or last.plural):
+            return False
+        for word in words[j:]:
+            if word.part != last.part:
+                break
+            if word.folded in _METADATA_SET:
+                return False
+        first = words[words[i].start]
+        return not (first.folded in _FLAG_SET and first is not words[i])
+
+
+_METADATA_SET = frozenset(_fold(word)[0] for word in _METADATA)
+_GLUE_PREFIX_SET = frozenset(_GLUE_PREFIXES)
+_GLUE_PREFIX_SIZES = sorted({len(prefix) for prefix in _GLUE_PREFIXES})
+_FLAG_SET = frozenset(_fold(word)[0] for word in _FLAGS)
+
+
+def _name_words(name: str) -> list[_Word]:
+    """The folded words of a bracket path, each knowing its part and where that part starts."""
+    words: list[_Word] = []
+    for number, part in enumerate(_BRACKETS.split(name)):
+        raw = _split_words(_VISIBILITY.sub("", part))
+        if not raw:
+            continue
+        start = len(words)
+        folded = [_fold(word) for word in raw]
+        # id_<module> names a row of another module: its words match nothing (id_token excepted).
+        reference = folded[0][0] == "id" and len(raw) > 1 and [w.lower() for w in raw] != ["id", "token"]
+        for index, (word, plural) in enumerate(folded):
+            words.append(_Word("" if reference else word, plural, number, start, index == len(raw) - 1))
+    return words
+
+
+def _runs(words: list[_Word], entries: frozenset[str], glued: Callable[[str], bool] | None = None):
+    """(start, end, entry) of each run of words that spells an entry, or a glued word (see above)."""
+    for i in range(len(words)):
+        key = ""
+        for j in range(i, min(len(words), i + _MAX_RUN)):
+            key += words[j].folded
+            if j == i:
+                if key in entries or (glued is not None and key and glued(key)):
+                    yield i, j + 1, key
+            elif len(key) >= 5 and key in entries:  # a phrase, or a word written in pieces (pass_word)
+                yield i, j + 1, key
