@@ -1,4 +1,4 @@
-"""Which argument names are secret: for those the catalog keeps presence and type, never a value.
+"""What must never be kept or shown: secret argument names and secret values.
 
 Names (``SecretNames``)
 -----------------------
@@ -40,11 +40,24 @@ A name is secret when any match in it counts: a secret parent makes its children
 (``credentials[api][url]``). The exceptions describe the built-in words: a word the user adds (``mine
 --secret WORD``) counts wherever it stands, but in an ``id_<module>`` part; adding a word only ever
 masks more.
+
+Values (``secret_value``, ``SecretValues``)
+-------------------------------------------
+A value is secret when it holds credentials in a URL, a ``name=value`` pair, a JSON ``"name": "value"``,
+a print_r ``[name] => value``, an XML element or a ``Name: value`` header line whose name is secret, a
+JWT, an ``Authorization`` scheme with its credentials, a private key, a card number, or a token of a
+well-known format. A prefilter rejects ordinary values (names, amounts, dates, e-mail addresses, ids,
+UUIDs, plain text) with a few substring tests and three regex searches that the engine runs in C;
+only what passes it meets the other tests. No regex here backtracks more than linearly, whatever the
+value: values come from logs anyone can write to.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -374,3 +387,250 @@ def _runs(words: list[_Word], entries: frozenset[str], glued: Callable[[str], bo
                     yield i, j + 1, key
             elif len(key) >= 5 and key in entries:  # a phrase, or a word written in pieces (pass_word)
                 yield i, j + 1, key
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------------
+
+# The prefilter (see SecretValues.__call__): substring tests, then three searches that each start at
+# a character class, which the regex engine scans for in C. Every secret value this module knows
+# passes one of them; names, amounts, dates, e-mail addresses, ids and UUIDs pass none.
+# A colon after a letter or quote, or one space or tab after (a header, JSON, a URL), or before an @
+# (user:pw@host).
+_COLON = r":(?:(?<=[A-Za-z\"'_]:)|(?<=[A-Za-z\"'_][ \t]:)|[^\s:@/]{0,200}@)"
+# The separator of a well-known token prefix (ghp_, npm_, sk_live_, xoxb-, glpat-, sk-, SG., hooks.slack);
+# AKIA, AIza.
+_TOKEN_MARK = (
+    r"_(?:(?<=gh[pousr]_)|(?<=npm_)|(?<=github_)pat_|(?<=[rs]k_)(?:live|test)_)"
+    r"|-(?:(?<=xox[abposr]-)|(?<=glpat-)|(?<=sk-))"
+    r"|\.(?:(?<=SG\.)|(?<=hooks\.))|A(?:KIA|SIA|Iza)"
+)
+_QUICK = re.compile(f"{_COLON}|{_TOKEN_MARK}")
+_TOKEN_MARKS = re.compile(_TOKEN_MARK)
+# An authentication scheme and the space after it.
+_SCHEME = re.compile(
+    r"\s(?:(?<=(?i:bearer)\s)|(?<=(?i:basic)\s)|(?<=(?i:token)\s)|(?<=(?i:digest)\s)"
+    r"|(?<=(?i:negotiate)\s)|(?<=(?i:ntlm)\s)|(?<=(?i:apikey)\s)|(?<=(?i:api-key)\s))"
+)
+# As many digits as the shortest card number, alone or in a card's groups.
+_LONG_DIGITS = re.compile(r"\d{13}|\d{4}[ -]\d{4}[ -]\d{4}|\d{4}[ -]\d{6}[ -]\d{4}")
+# user:password@ after a scheme (postgres://u:p@h/db, https://admin:pw@billing/, redis://:pw@h).
+_URL_CREDENTIALS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s/?#@:]{0,256}:[^\s/?#@]{1,256}@")
+# user:password@host without a scheme (Go's MySQL DSN, a proxy setting); see _bare_credentials.
+_BARE_CREDENTIALS = re.compile(r"(?<![\w.%+-])([A-Za-z][\w.%+-]{0,63}):[^\s@/:]{1,256}@[\w-]")
+_URI_SCHEMES = frozenset({"sip", "sips", "mailto", "tel", "xmpp", "im", "pres", "urn"})
+# name=value in a query, a form, a cookie, an ADO connection string or a command line.
+_PAIR = re.compile(
+    r"(?:^|(?<=[\s?&;,{(\"'/-]))([A-Za-z_][\w.\-\[\]]{0,63})\s*=\s*([^\s&;,\"']+|\"[^\"]+\"|'[^']+')"
+)
+# "name": "value" (JSON, a dict's repr), [name] => value (print_r), Name: value at a line start.
+_QUOTED_PAIR = re.compile(
+    r"[\"']([^\"'\\\n]{1,64})[\"'][ \t]?(?::|=>)\s*(?:[\"']([^\"'\n]+)[\"']|(-?\d[\w.+-]*))"
+)
+_PRINT_R_PAIR = re.compile(r"\[([^\]\n]{1,64})\]\s*=>\s*(\S[^\n]*)")
+_HEADER = re.compile(r"(?m)^[ \t]*([A-Za-z](?:[\w.-]{0,62}[A-Za-z_])?)[ \t]?:[ \t]*(\S[^\n]*)")
+_XML = re.compile(r"<([A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,256})?>([^<]+)</\1>")
+_JWT = re.compile(r"(?<![\w-])(eyJ[A-Za-z0-9_-]{8,})\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)")
+_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d")
+_AUTH_SCHEME = re.compile(r"(?i)\b(bearer|token|apikey|api-key)\s+([A-Za-z0-9._~+/=-]{8,})")
+_BASIC = re.compile(r"(?i)\bbasic\s+([A-Za-z0-9+/]{4,}={0,2})(?![\w+/=])")
+# Digest credentials: the scheme, then parameters, among them the response hash.
+_DIGEST = re.compile(r"(?i)\bdigest\s+\w+\s*=")
+_DIGEST_RESPONSE = re.compile(r"(?i)\bresponse\s*=\s*\"?[0-9a-f]{16}")
+_NEGOTIATE = re.compile(r"(?i)\b(?:negotiate|ntlm)\s+[A-Za-z0-9+/]{16,}")
+_KNOWN_TOKENS = re.compile(
+    r"(?<![A-Za-z0-9])(?:"
+    r"(?:AKIA|ASIA)[0-9A-Z]{16}"  # AWS access key ids (long-term, temporary)
+    r"|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}"  # GitHub
+    r"|xox[abposr]-[A-Za-z0-9-]{10,}"  # Slack
+    r"|[rs]k_(?:live|test)_[A-Za-z0-9]{16,}"  # Stripe secret and restricted keys
+    r"|AIza[0-9A-Za-z_-]{35}"  # Google API keys
+    r"|glpat-[A-Za-z0-9_-]{20,}"  # GitLab
+    r"|npm_[A-Za-z0-9]{36}"  # npm
+    r"|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"  # SendGrid
+    r"|sk-(?:proj-|ant-[a-z0-9]+-)?[A-Za-z0-9_-]{20,}"  # OpenAI, Anthropic
+    r")(?![A-Za-z0-9])|hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+"
+)
+# 13 to 19 digits, alone or in the groups cards are printed in; not part of a longer number or amount.
+_CARD = re.compile(r"(?<![\d.,])\d(?:[ -]?\d){12,18}(?!\d|[.,]\d)")
+_CARD_GROUPS = ((4, 4, 4, 4), (4, 4, 4, 4, 1), (4, 4, 4, 4, 2), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4))
+# Issuer prefixes (IIN ranges) and the lengths their cards have. Visa's retired 13-digit cards are
+# left out: 13-digit numbers starting with 4 are mostly German and Polish phone numbers.
+_CARD_BRANDS: tuple[tuple[int, int, tuple[int, ...]], ...] = (
+    (4, 4, (16, 19)),  # Visa
+    (51, 55, (16,)),  # Mastercard
+    (2221, 2720, (16,)),  # Mastercard 2-series
+    (34, 34, (15,)),  # American Express
+    (37, 37, (15,)),
+    (6011, 6011, (16, 17, 18, 19)),  # Discover
+    (644, 649, (16, 17, 18, 19)),
+    (65, 65, (16, 17, 18, 19)),
+    (622126, 622925, (16, 17, 18, 19)),
+    (3528, 3589, (16, 17, 18, 19)),  # JCB
+    (300, 305, (14, 15, 16, 17, 18, 19)),  # Diners Club
+    (3095, 3095, (14, 15, 16, 17, 18, 19)),
+    (36, 36, (14, 15, 16, 17, 18, 19)),
+    (38, 39, (14, 15, 16, 17, 18, 19)),
+    (62, 62, (16, 17, 18, 19)),  # UnionPay
+    (50, 50, (13, 14, 15, 16, 17, 18, 19)),  # Maestro
+    (56, 58, (13, 14, 15, 16, 17, 18, 19)),
+    (67, 67, (13, 14, 15, 16, 17, 18, 19)),
+    (6304, 6304, (13, 14, 15, 16, 17, 18, 19)),
+    (639, 639, (16, 17, 18, 19)),
+    (2200, 2204, (16, 17, 18, 19)),  # Mir
+    (60, 60, (16,)),  # RuPay
+    (508, 508, (16,)),
+    (9792, 9792, (16,)),  # Troy
+    (9804, 9804, (16,)),  # Prostir (Ukraine)
+    (8600, 8600, (16,)),  # UzCard
+    (9860, 9860, (16,)),  # Humo
+)
+
+
+def card_number(digits: str) -> bool:
+    """Whether ``digits`` (digits only) is a payment card number: a known issuer prefix, a length that
+    issuer uses, and a valid Luhn check digit."""
+    length = len(digits)
+    if not 13 <= length <= 19 or not digits.isdigit():
+        return False
+    if not any(
+        length in lengths and low <= int(digits[: len(str(low))]) <= high
+        for low, high, lengths in _CARD_BRANDS
+    ):
+        return False
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        digit = ord(char) - 48
+        if index % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+class SecretValues:
+    """Decides whether a value (a string) holds a secret, whatever its argument is called.
+
+    ``names`` decides which names in ``name=value`` pairs, JSON, print_r, XML and header lines are
+    secret (the catalog's own ``SecretNames``, or the default one).
+    """
+
+    def __init__(self, names: Callable[[str], bool] | None = None) -> None:
+        self._names = names if names is not None else SecretNames()
+
+    def __call__(self, text: str) -> bool:
+        """Whether ``text`` holds a secret (see the module docstring for what counts)."""
+        marks = (
+            "=" in text
+            or "<" in text
+            or "-----" in text
+            or "eyJ" in text
+            or "PuTTY" in text
+            or _QUICK.search(text) is not None
+        )
+        scheme = _SCHEME.search(text) is not None
+        digits = _LONG_DIGITS.search(text) is not None
+        return (marks or scheme or digits) and self._detect(text, marks, scheme, digits)
+
+    def _detect(self, text: str, marks: bool = True, scheme: bool = True, digits: bool = True) -> bool:
+        """The tests behind the prefilter; each runs only where its mark is (all of them by default)."""
+        return bool(
+            (scheme and _auth_header(text))
+            or (digits and any(_card(match.group()) for match in _CARD.finditer(text)))
+            or (
+                marks
+                and (
+                    ("://" in text and _URL_CREDENTIALS.search(text))
+                    or ("@" in text and _bare_credentials(text))
+                    or self._named(text)
+                    or (("-----" in text or "PuTTY" in text) and _PRIVATE_KEY.search(text))
+                    or (_TOKEN_MARKS.search(text) and _KNOWN_TOKENS.search(text))
+                    or ("eyJ" in text and any(_is_jwt(match) for match in _JWT.finditer(text)))
+                )
+            )
+        )
+
+    def _named(self, text: str) -> bool:
+        patterns = (
+            (_PAIR, "=" in text),
+            (_QUOTED_PAIR, ":" in text or "=>" in text),
+            (_PRINT_R_PAIR, "=>" in text),
+            (_HEADER, ":" in text),
+            (_XML, "</" in text),
+        )
+        for pattern, marked in patterns:
+            if not marked:
+                continue
+            for match in pattern.finditer(text):
+                value = next((group for group in match.groups()[1:] if group), "").strip("\"' ")
+                if value and value.strip("*") and self._names(match.group(1)):
+                    return True
+        return False
+
+
+def _bare_credentials(text: str) -> bool:
+    # sip:alice@example.com is a SIP address, not the password "alice" of the user "sip".
+    return any(match.group(1).lower() not in _URI_SCHEMES for match in _BARE_CREDENTIALS.finditer(text))
+
+
+def _is_jwt(match: re.Match[str]) -> bool:
+    header = match.group(1)
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+    except (ValueError, binascii.Error):
+        return False
+    return isinstance(decoded, dict) and "alg" in decoded
+
+
+def _auth_header(text: str) -> bool:
+    for match in _AUTH_SCHEME.finditer(text):
+        if _looks_random(match.group(2)):
+            return True
+    for match in _BASIC.finditer(text):
+        try:
+            decoded = base64.b64decode(match.group(1), validate=True).decode("utf-8")
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            continue
+        if ":" in decoded and decoded.isprintable():
+            return True
+    for match in _BASIC.finditer(text):
+        try:
+            decoded = base64.b64decode(match.group(1), validate=True).decode("utf-8")
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            continue
+        if ":" in decoded and decoded.isprintable():
+            return True
+    if _DIGEST.search(text) and _DIGEST_RESPONSE.search(text):
+        return True
+    return _NEGOTIATE.search(text) is not None
+
+
+def _looks_random(credential: str) -> bool:
+    # Words after "token" or "bearer" in prose are no credentials: a credential has a digit, or is
+    # long and not one plain word.
+    if any(char.isdigit() for char in credential):
+        return True
+    plain = credential.isalpha() and (credential.islower() or credential.istitle())
+    return len(credential) >= 20 and not plain
+
+
+def _card(candidate: str) -> bool:
+    digits = candidate.replace(" ", "").replace("-", "")
+    if digits != candidate:
+        separators = {char for char in candidate if not char.isdigit()}
+        groups = tuple(len(group) for group in re.split(r"[ -]", candidate))
+        if len(separators) != 1 or groups not in _CARD_GROUPS:
+            return False
+    return card_number(digits)
+
+
+_DEFAULT_VALUES: SecretValues | None = None
+
+
+def secret_value(text: str) -> bool:
+    """Whether ``text`` holds a secret under the default secret words: credentials in a URL, a secret
+    ``name=value`` pair, a JWT, an auth header, a private key, a card number, a well-known token."""
+    global _DEFAULT_VALUES
+    if _DEFAULT_VALUES is None:
+        _DEFAULT_VALUES = SecretValues()
+    return _DEFAULT_VALUES(text)
