@@ -20,9 +20,14 @@ from hypothesis import strategies as st
 
 from logminer.catalog.secrets import (
     DEFAULT_SECRET_WORDS,
+    NO_METHOD,
+    ODD_PATH,
+    TOKEN_IN_PATH,
     SecretNames,
     SecretValues,
     card_number,
+    component_name,
+    method_from_path,
     secret_value,
 )
 
@@ -416,3 +421,78 @@ def test_known_limits_of_values(capsys):
     wrong = [value for value, expected, _why in rows if secret_value(value) != (expected == "secret")]
     with capsys.disabled():
         print(f"\nvalues: {len(wrong)} of {len(rows)} known limits decided otherwise than their meaning")
+
+
+# -- request paths and components -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        ("/companies/add", "companies.add"),
+        ("/clients/editForm", "clients.editForm"),
+        ("/a/b/c", "a.b.c"),
+        ("/clients/list?page=2", "clients.list"),
+        ("/clients/list#top", "clients.list"),
+        ("/clients/list;jsessionid=1A530637289A03B07199A44E8D531427", "clients.list"),
+        ("/clients/list&SID=bmdgeu6bn22jlmkuffg391t513", "clients.list"),
+        ("/admin/clients/add", "clients.add"),
+        ("https://admin:pw@billing.example.com/admin/clients/list?SID=x", "clients.list"),
+        ("/clients/edit/42", "clients.edit"),
+        ("/rate_tables/packages_add", "rate_tables.packages_add"),
+        ("/reports/summary/export", "reports.summary.export"),
+        ("/xdrs/download took 26.31s", "xdrs.download"),
+        ("/export2csv", "export2csv"),
+        ("/admin", "admin"),
+    ],
+)
+def test_a_request_path_gives_a_method_name(path, method):
+    assert method_from_path(path) == (method, None)
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/users/reset/3f9a8c0b7d6e5f4a3b2c1d0e9f8a7b6c", TOKEN_IN_PATH),
+        ("/users/reset/a0b21ce2-006f-4cc6-95d5-d7b550698482", TOKEN_IN_PATH),
+        ("/auth/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", TOKEN_IN_PATH),
+        ("/users/reset/Zq8XkPd2LmN4vR7tYw1aBc", TOKEN_IN_PATH),
+        ("/users/reset/ZqXkPdLmNvRtYwaBcD", TOKEN_IN_PATH),
+        ("/clients/password=hunter2", TOKEN_IN_PATH),
+        ("/clients/admin:pw@host", TOKEN_IN_PATH),
+        ("/clients/%70assword", TOKEN_IN_PATH),
+        ("/clients/" + "x" * 65, TOKEN_IN_PATH),
+        ("/clients/list.json", ODD_PATH),
+        ("/clients/<script>", ODD_PATH),
+        ("/клієнти/список", ODD_PATH),
+        ("/", NO_METHOD),
+        ("", NO_METHOD),
+    ],
+)
+def test_a_path_that_holds_a_token_gives_a_reason_not_a_name(path, reason):
+    assert method_from_path(path) == (None, reason)
+
+
+def test_the_reason_never_quotes_the_path():
+    token = "3f9a8c0b7d6e5f4a3b2c1d0e9f8a7b6c"
+    _name, reason = method_from_path(f"/users/reset/{token}")
+    assert reason is not None and token not in reason and "3f9a" not in reason
+
+
+@pytest.mark.parametrize(
+    ("component", "shown"),
+    [
+        ("webAdmin", "webAdmin"),
+        ("jsonrpc", "jsonrpc"),
+        ("cron", "cron"),
+        ("webAdmin;SID=bmdgeu6bn22jlmkuffg391t513", "webAdmin"),
+        ("webClient?token=abc", "webClient"),
+        ("jsonrpc&x=1", "jsonrpc"),
+        ("cron daily", "cron"),
+        ("3f9a8c0b7d6e5f4a3b2c1d0e9f8a7b6c", "?"),
+        ("admin:pw@host", "?"),
+        ("", "?"),
+    ],
+)
+def test_the_component_field_as_it_may_be_shown(component, shown):
+    assert component_name(component) == shown

@@ -1,4 +1,5 @@
-"""What must never be kept or shown: secret argument names and secret values.
+"""What must never be kept or shown: secret argument names, secret values, credentials in a request
+path.
 
 Names (``SecretNames``)
 -----------------------
@@ -50,6 +51,11 @@ well-known format. A prefilter rejects ordinary values (names, amounts, dates, e
 UUIDs, plain text) with a few substring tests and three regex searches that the engine runs in C;
 only what passes it meets the other tests. No regex here backtracks more than linearly, whatever the
 value: values come from logs anyone can write to.
+
+Paths (``method_from_path``, ``component_name``)
+------------------------------------------------
+The REQUEST path becomes a method name only from segments that are identifiers; a segment that looks
+like a credential or a token makes the request skipped, with a reason that does not quote it.
 """
 
 from __future__ import annotations
@@ -61,6 +67,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
 
 # ---------------------------------------------------------------------------------------------
 # Names
@@ -634,3 +641,94 @@ def secret_value(text: str) -> bool:
     if _DEFAULT_VALUES is None:
         _DEFAULT_VALUES = SecretValues()
     return _DEFAULT_VALUES(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Request paths and components
+# ---------------------------------------------------------------------------------------------
+
+TOKEN_IN_PATH = "the path holds what looks like a token or credential"
+ODD_PATH = "the path holds characters that no method name has"
+NO_METHOD = "the path names no method"
+
+# What ends the path proper: a query, a fragment, matrix parameters, a session glued with `&`, a space.
+_PATH_END = re.compile(r"[?#;&\s]")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+# Characters that carry credentials in a URL: user:password@, name=value, percent-encoded bytes.
+_CREDENTIAL_CHARS = frozenset("=@:%+~")
+_HEX_RUN = re.compile(r"[0-9A-Fa-f]{16,}")
+_UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+_JWT_SEGMENT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}")
+# Module and function names are short; a longer segment is a token or junk.
+_MAX_SEGMENT = 64
+
+
+def _looks_like_token(segment: str) -> bool:
+    """A UUID, a long hex or base64 run, a JWT, or a long run of letters and digits that no words make."""
+    if len(segment) > _MAX_SEGMENT or _UUID.fullmatch(segment) or _JWT_SEGMENT.fullmatch(segment):
+        return True
+    if _HEX_RUN.fullmatch(segment) and any(char.isdigit() for char in segment):
+        return True
+    if len(segment) < 16:
+        return False
+    if sum(char.isdigit() for char in segment) >= 4:
+        return True
+    words = _split_words(segment)
+    if sum(len(word) <= 2 for word in words) * 2 > len(words):  # ZqXkPdLmNvRtYwaB
+        return True
+    return any(_CONSONANTS.search(word.lower()) for word in words)  # qwhdjskqoweiruty
+
+
+def method_from_path(path: str) -> tuple[str | None, str | None]:
+    """The method name of a REQUEST path, or why there is none: ``(name, None)`` or ``(None, reason)``.
+
+    ``/clients/add`` -> ``clients.add``; deeper paths join every segment (``/a/b/c`` -> ``a.b.c``).
+    A query, a fragment, ``;params``, ``&k=v`` and whatever follows a space are cut; a full URL gives
+    its path only (never its credentials); a leading ``admin`` segment (``/admin/clients/add``, as the
+    browser shows it) is dropped, and so are numeric segments (``/clients/edit/42``: a row id, never
+    part of a name). A segment that looks like a token or credential (``=``, ``@``, ``:``, ``%``, a
+    UUID, a long hex or base64 run, a JWT) makes the whole path refused: the reason says so without
+    quoting it. Other segments must be identifiers (letters, digits, ``_``, ``-``; not a digit first).
+    """
+    text = path.strip()
+    if "://" in text or text.startswith("//"):
+        try:
+            text = urlsplit(text).path
+        except ValueError:
+            return None, TOKEN_IN_PATH
+    end = _PATH_END.search(text)
+    if end:
+        text = text[: end.start()]
+    names: list[str] = []
+    odd = False
+    for segment in text.split("/"):
+        if not segment or segment.isdigit():
+            continue
+        if _CREDENTIAL_CHARS.intersection(segment) or _looks_like_token(segment):
+            return None, TOKEN_IN_PATH
+        if not _IDENTIFIER.fullmatch(segment) or not segment.isascii():
+            odd = True
+        names.append(segment)
+    if odd:
+        return None, ODD_PATH
+    if len(names) > 1 and names[0] == "admin":
+        names.pop(0)
+    if not names:
+        return None, NO_METHOD
+    return ".".join(names), None
+
+
+_COMPONENT_END = re.compile(r"[;?&\s]")
+_COMPONENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
+
+
+def component_name(component: str) -> str:
+    """The component field of a log header (``webAdmin``, ``jsonrpc``, ``cron``) as it may be shown:
+    cut at ``;``, ``?``, ``&`` or a space (``webAdmin;SID=...`` -> ``webAdmin``), and ``?`` for
+    anything that is not a plain name or looks like a credential or token."""
+    end = _COMPONENT_END.search(component)
+    name = component[: end.start()] if end else component
+    if not _COMPONENT.fullmatch(name) or _looks_like_token(name):
+        return "?"
+    return name
