@@ -7,19 +7,24 @@ and printed but not asserted.
 
 from __future__ import annotations
 
+import base64
+import html
 import json
 import random
 import string
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from logminer.catalog.secrets import (
+    DEEPER,
     DEFAULT_SECRET_WORDS,
+    MASK,
     NO_METHOD,
     ODD_PATH,
     TOKEN_IN_PATH,
@@ -27,7 +32,9 @@ from logminer.catalog.secrets import (
     SecretValues,
     card_number,
     component_name,
+    mask_secrets,
     method_from_path,
+    scrub,
     secret_value,
 )
 
@@ -496,3 +503,99 @@ def test_the_reason_never_quotes_the_path():
 )
 def test_the_component_field_as_it_may_be_shown(component, shown):
     assert component_name(component) == shown
+
+
+# -- scrubbing texts ------------------------------------------------------------------------------
+
+
+def test_scrub_masks_a_secret_in_every_encoding():
+    secret = 'pa/ss "wörd"&<1>+%'
+    encodings = [
+        secret,
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        json.dumps(secret)[1:-1].replace("/", "\\/"),
+        quote(secret, safe=""),
+        quote(secret),
+        quote_plus(secret),
+        quote(secret, safe="").lower(),
+        html.escape(secret),
+        html.escape(secret, quote=False),
+    ]
+    for encoded in encodings:
+        text = f"error near {encoded}, try again"
+        assert scrub(text, [secret]) == f"error near {MASK}, try again", encoded
+
+
+def test_scrub_masks_basic_auth_of_a_login_and_a_password():
+    header = "Authorization: Basic " + base64.b64encode(b"admin:s3cret-pw").decode()
+    assert scrub(header, ["s3cret-pw"], logins=["admin"]) == f"Authorization: Basic {MASK}"
+
+
+def test_scrub_masks_short_secrets_only_where_they_stand_alone():
+    assert scrub("pin 42 at line 142", ["42"]) == f"pin {MASK} at line 142"
+    assert scrub("a 7 in 1.7 and x7", ["7"]) == f"a {MASK} in 1.{MASK} and x7"
+    assert scrub("nothing to hide", ["", ""]) == "nothing to hide"
+
+
+def test_scrub_takes_the_longest_secret_first():
+    assert scrub("token abcdef and abc", ["abc", "abcdef"]) == f"token {MASK} and {MASK}"
+    assert scrub("x", [], mask="#") == "x"
+
+
+# -- masking trees --------------------------------------------------------------------------------
+
+
+def test_mask_secrets_masks_by_name_and_by_value_without_changing_its_input():
+    reply = {
+        "id_clients": 17,
+        "cp_password": "hunter2",
+        "auth": {"login": "api", "password": "Vx-1"},
+        "fields": [{"id": 3, "pin": 1234}, {"id": 4, "value": "postgres://u:p@h/db"}],
+        "credentials": {"api": {"url": "https://x", "port": 443}},
+        "notes": "ok",
+    }
+    before = json.dumps(reply)
+    masked = mask_secrets(reply, names)
+    assert json.dumps(reply) == before
+    assert masked == {
+        "id_clients": 17,
+        "cp_password": MASK,
+        "auth": {"login": "api", "password": MASK},
+        "fields": [{"id": 3, "pin": MASK}, {"id": 4, "value": MASK}],
+        "credentials": {"api": {"url": MASK, "port": MASK}},
+        "notes": "ok",
+    }
+
+
+def test_mask_secrets_masks_keys_that_are_secrets():
+    masked = mask_secrets({"4111111111111111": "visa", "4242424242424242": "visa", "x": 1}, names)
+    assert masked == {MASK: MASK, f"{MASK}2": MASK, "x": 1}
+
+
+def test_mask_secrets_survives_any_depth():
+    deep: dict = {}
+    node = deep
+    for _ in range(200_000):
+        node["a"] = {}
+        node = node["a"]
+    node["password"] = "Vx-deep"
+    masked = mask_secrets(deep, names)
+    depth = 0
+    while isinstance(masked, dict):
+        masked, depth = masked["a"], depth + 1
+    assert masked == DEEPER and depth == 100
+    listed: list = []
+    node_list = listed
+    for _ in range(200_000):
+        node_list.append([])
+        node_list = node_list[0]
+    assert "Vx" not in json.dumps(mask_secrets({"x": listed}, names, max_depth=5))
+
+
+def test_mask_secrets_masks_card_numbers_sent_as_numbers():
+    assert mask_secrets({"n": 4111111111111111, "id": 1705312953123, "ok": True}, names) == {
+        "n": MASK,
+        "id": 1705312953123,
+        "ok": True,
+    }

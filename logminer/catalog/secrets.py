@@ -1,5 +1,5 @@
 """What must never be kept or shown: secret argument names, secret values, credentials in a request
-path.
+path, and secrets echoed in a text.
 
 Names (``SecretNames``)
 -----------------------
@@ -56,6 +56,11 @@ Paths (``method_from_path``, ``component_name``)
 ------------------------------------------------
 The REQUEST path becomes a method name only from segments that are identifiers; a segment that looks
 like a credential or a token makes the request skipped, with a reason that does not quote it.
+
+Texts and trees (``scrub``, ``mask_secrets``)
+---------------------------------------------
+``scrub`` replaces known secrets in a text in every encoding a reply or an error may use;
+``mask_secrets`` masks a JSON-like tree by names and by values, without recursion.
 """
 
 from __future__ import annotations
@@ -63,11 +68,15 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import html
 import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import quote, quote_plus, urlsplit
+
+MASK = "********"
 
 # ---------------------------------------------------------------------------------------------
 # Names
@@ -732,3 +741,118 @@ def component_name(component: str) -> str:
     if not _COMPONENT.fullmatch(name) or _looks_like_token(name):
         return "?"
     return name
+
+
+# ---------------------------------------------------------------------------------------------
+# Texts and trees
+# ---------------------------------------------------------------------------------------------
+
+# Secrets shorter than this are masked only where they stand as a whole token (see ``scrub``).
+SHORT_SECRET = 4
+
+
+def _encodings(secret: str) -> set[str]:
+    """The ways a reply, a URL or an error message may write ``secret``."""
+    forms = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}
+    for ascii_only in (True, False):
+        escaped = json.dumps(secret, ensure_ascii=ascii_only)[1:-1]
+        forms.update((escaped, escaped.replace("/", "\\/")))  # PHP's json_encode escapes slashes
+    for quoted in (True, False):
+        escaped = html.escape(secret, quote=quoted)
+        forms.update((escaped, escaped.replace("&#x27;", "&#039;")))  # PHP's htmlspecialchars
+    forms.update({re.sub("%[0-9A-F]{2}", lambda m: m.group().lower(), form) for form in forms if "%" in form})
+    return forms
+
+
+def scrub(text: str, secrets: Iterable[str], mask: str = MASK, *, logins: Iterable[str] = ()) -> str:
+    """``text`` with each of ``secrets`` replaced by ``mask`` wherever it appears: verbatim,
+    JSON-escaped (as ``json.dumps`` writes it with and without ``ensure_ascii``, and with PHP's ``\\/``),
+    URL-encoded (``quote``, ``quote_plus``, either case of hex), HTML-escaped.
+
+    With ``logins``, the base64 of ``login:secret`` (an HTTP Basic ``Authorization`` header, which
+    httpx builds from a URL's ``user:password@``) is masked too: a password cannot be found inside it
+    otherwise. Empty secrets are ignored. A secret shorter than ``SHORT_SECRET`` characters is masked
+    only where it stands alone (not inside a longer word or number): masking every ``7`` of a message
+    for a one-character password would leave nothing to read, while a whole-token match still hides
+    the secret where it was echoed.
+    """
+    secrets = [secret for secret in secrets if secret]
+    forms: set[str] = set()
+    for secret in secrets:
+        forms |= _encodings(secret)
+    for login in logins:
+        for secret in secrets:
+            pair = f"{login}:{secret}".encode()
+            forms |= {base64.b64encode(pair).decode(), base64.urlsafe_b64encode(pair).decode()}
+    if not forms:
+        return text
+    ordered = sorted(forms, key=len, reverse=True)
+    long_forms = "|".join(re.escape(form) for form in ordered if len(form) >= SHORT_SECRET)
+    short_forms = "|".join(re.escape(form) for form in ordered if len(form) < SHORT_SECRET)
+    alternatives = [long_forms] if long_forms else []
+    if short_forms:
+        alternatives.append(rf"(?<![^\W_])(?:{short_forms})(?![^\W_])")
+    return re.sub("|".join(alternatives), lambda _: mask, text)
+
+
+# How deep mask_secrets goes; what lies deeper is replaced by DEEPER.
+MAX_DEPTH = 100
+DEEPER = "(nested too deep: left out)"
+
+
+def mask_secrets(
+    value: Any,
+    is_secret_name: Callable[[str], bool],
+    mask: str = MASK,
+    *,
+    is_secret_value: Callable[[str], bool] = secret_value,
+    max_depth: int = MAX_DEPTH,
+) -> Any:
+    """A copy of a JSON-like tree (dicts, lists, tuples, scalars) with secrets masked; the input is
+    not changed.
+
+    Every value under a key whose bracket path (``key``, ``parent[key]``, ``parent[]`` for list items)
+    ``is_secret_name`` calls secret becomes ``mask``, whatever it is (a whole subtree too, key by
+    key); every string that ``is_secret_value`` flags becomes ``mask``, and so does a long integer it
+    flags once written out (a card number sent as a number); a dict key it flags becomes ``mask``
+    (``mask2``... when several do) and its value is masked. Containers deeper than
+    ``max_depth`` levels are replaced by ``DEEPER``: no recursion, so no RecursionError however deep.
+    """
+    root: list[Any] = [None]
+    # (item, the container its copy goes into, the slot there, its path, its depth, under a secret)
+    stack: list[tuple[Any, Any, Any, str, int, bool]] = [(value, root, 0, "", 0, False)]
+    while stack:
+        item, target, slot, path, depth, hidden = stack.pop()
+        if isinstance(item, dict):
+            if depth >= max_depth:
+                target[slot] = DEEPER
+                continue
+            copy: dict[Any, Any] = {}
+            target[slot] = copy
+            masked_keys = 0
+            for key, child in item.items():
+                secret_key = isinstance(key, str) and is_secret_value(key)
+                if secret_key:
+                    masked_keys += 1
+                    key = mask if masked_keys == 1 else f"{mask}{masked_keys}"
+                child_path = f"{path}[{key}]" if path else str(key)
+                secret = hidden or secret_key or is_secret_name(child_path)
+                copy[key] = None  # keeps the order of keys
+                stack.append((child, copy, key, child_path, depth + 1, secret))
+        elif isinstance(item, (list, tuple)):
+            if depth >= max_depth:
+                target[slot] = DEEPER
+                continue
+            items: list[Any] = [None] * len(item)
+            target[slot] = items
+            stack.extend(
+                (child, items, index, f"{path}[]", depth + 1, hidden) for index, child in enumerate(item)
+            )
+        elif hidden or (isinstance(item, str) and is_secret_value(item)):
+            target[slot] = mask
+        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) >= 10**12:
+            # A card number sent as a JSON number.
+            target[slot] = mask if is_secret_value(str(abs(item))) else item
+        else:
+            target[slot] = item
+    return root[0]
