@@ -45,7 +45,7 @@ def test_the_published_sample_entry():
         ("/reports/summary/export", "reports.summary.export"),
         ("/clients/list?page=2&SID=abc", "clients.list"),
         ("/clients/", "clients"),
-        ("/admin/clients/edit#top", "admin.clients.edit"),
+        ("/admin/clients/edit#top", "clients.edit"),
     ],
 )
 def test_method_names_come_from_the_path(path, name):

@@ -289,16 +289,19 @@ def test_errors_show_no_secret(mined, tmp_path):
 
 
 def test_a_new_secret_word_forgets_values_already_kept(mined, tmp_path):
-    """--secret iban: arguments named with it lose the values the catalog held."""
-    log = tmp_path / "iban.log"
+    """--secret voucher: arguments named with it lose the values the catalog held (iban, the example
+    this test used before, is a secret word by default now)."""
+    log = tmp_path / "voucher.log"
     log.write_text(
         "[11-Mar-2024 08:11:56+0200] [jsonrpc/#1] REQUEST: /clients/add\nArray\n(\n"
-        "    [iban_number] => DE89370400440532013000\n)\n\n",
+        "    [voucher_code] => VC-7731-XK22\n)\n\n",
         encoding="utf-8",
     )
     catalog = tmp_path / "c.json"
     run("mine", "--catalog", str(catalog), str(log))
-    assert "DE89370400440532013000" in catalog.read_text(encoding="utf-8")
-    output = run("mine", "--catalog", str(catalog), "--secret", "iban", str(mined[0].parent / "runtime.log"))
-    assert "DE89370400440532013000" not in catalog.read_text(encoding="utf-8")
-    assert "DE89370400440532013000" not in output
+    assert "VC-7731-XK22" in catalog.read_text(encoding="utf-8")
+    output = run(
+        "mine", "--catalog", str(catalog), "--secret", "voucher", str(mined[0].parent / "runtime.log")
+    )
+    assert "VC-7731-XK22" not in catalog.read_text(encoding="utf-8")
+    assert "VC-7731-XK22" not in output

@@ -19,7 +19,7 @@ from typing import Any
 
 from .paths import TRANSPORT_KEYS, bracket
 from .samples import EXAMPLE_LENGTH, shorten
-from .secrets import secret_value
+from .secrets import secret_value as default_secret_value
 
 # What stands for a secret value in an exemplar, and in the commands made from one: a visible
 # placeholder, so that a copied command fails clearly rather than sending a mask as a value.
@@ -92,15 +92,24 @@ def text_hash(text: str) -> int:
 
 
 def exemplar(
-    params: dict | list, time: datetime | None, is_secret: Callable[[str], bool], digest: int
+    params: dict | list,
+    time: datetime | None,
+    is_secret: Callable[[str], bool],
+    digest: int,
+    is_secret_value: Callable[[str], bool] = default_secret_value,
 ) -> Exemplar:
     """An exemplar of a call whose kept params (``kept_params``) are ``params`` and whose print_r
-    text (less transport keys) has the CRC-32 ``digest``."""
-    masked, shortened = masked_params(params, is_secret)
+    text (less transport keys) has the CRC-32 ``digest``; ``is_secret`` says which paths are
+    secret, ``is_secret_value`` which values hold a credential (the catalog's own)."""
+    masked, shortened = masked_params(params, is_secret, is_secret_value)
     return Exemplar(masked, time, len(params), digest, shortened)
 
 
-def masked_params(params: Any, is_secret: Callable[[str], bool]) -> tuple[Any, bool]:
+def masked_params(
+    params: Any,
+    is_secret: Callable[[str], bool],
+    is_secret_value: Callable[[str], bool] = default_secret_value,
+) -> tuple[Any, bool]:
     """``params`` with secret values replaced by MASK and long values shortened; and whether any
     value was shortened. Iterative: any depth is fine."""
     root: dict[str, Any] = {}
@@ -122,7 +131,7 @@ def masked_params(params: Any, is_secret: Callable[[str], bool]) -> tuple[Any, b
         if not isinstance(node, (str, int, float, bool)) and node is not None:
             node = "*RECURSION*"  # print_r's mark of an array that held itself
         if isinstance(node, str):
-            if is_secret(path) or secret_value(node):
+            if is_secret(path) or is_secret_value(node):
                 node = MASK
             elif len(node) > EXAMPLE_LENGTH:
                 node, shortened = shorten(node), True
@@ -145,10 +154,15 @@ def _time(exemplar: Exemplar) -> tuple:
     return (exemplar.time is None, exemplar.time)
 
 
-def remasked(exemplars: list[Exemplar], is_secret: Callable[[str], bool], size: int) -> list[Exemplar]:
+def remasked(
+    exemplars: list[Exemplar],
+    is_secret: Callable[[str], bool],
+    size: int,
+    is_secret_value: Callable[[str], bool] = default_secret_value,
+) -> list[Exemplar]:
     """The exemplars under other secret words (more paths masked), the best ``size`` of them."""
     again = []
     for known in exemplars:
-        params, shortened = masked_params(known.params, is_secret)
+        params, shortened = masked_params(known.params, is_secret, is_secret_value)
         again.append(Exemplar(params, known.time, known.arguments, known.hash, known.shortened or shortened))
     return best(again, size)

@@ -32,7 +32,7 @@ from .exemplars import Exemplar, best, exemplar, kept_params, remasked, text_has
 from .kinds import count_kinds
 from .paths import call_paths
 from .samples import count_values, kept_values, smallest_examples
-from .secrets import DEFAULT_SECRET_WORDS, SecretNames
+from .secrets import DEFAULT_SECRET_WORDS, SecretNames, SecretValues
 
 SCHEMA_VERSION = 2
 FORMAT_NAME = "logminer-catalog"
@@ -42,7 +42,12 @@ MAX_NAME_LENGTH = 256
 
 @dataclass
 class Settings:
-    """Per-catalog settings: which names are secret, and how much is kept of what was seen."""
+    """Per-catalog settings: which names are secret, and how much is kept of what was seen.
+
+    ``secret_words`` are the words in force: logminer's defaults (``DEFAULT_SECRET_WORDS``, which
+    grow with new versions: a catalog read by a newer logminer takes its new words too), the words
+    a user added, less those a user removed (``no_secret_words``, remembered so they stay removed).
+    """
 
     secret_words: tuple[str, ...] = DEFAULT_SECRET_WORDS
     max_examples: int = 5
@@ -53,6 +58,12 @@ class Settings:
     max_exemplars: int = 3
     # A log entry larger than this is skipped with a note (memory stays bounded on any input).
     max_entry_bytes: int = 32 << 20
+    no_secret_words: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # One canonical order: equal settings write equal documents.
+        self.secret_words = tuple(sorted(set(self.secret_words)))
+        self.no_secret_words = tuple(sorted(set(self.no_secret_words)))
 
     LIMITS = (
         "max_examples",
@@ -65,18 +76,21 @@ class Settings:
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as JSON data."""
-        return {
-            "secret_words": list(self.secret_words),
-            **{name: getattr(self, name) for name in self.LIMITS},
-        }
+        data: dict[str, Any] = {"secret_words": list(self.secret_words)}
+        if self.no_secret_words:
+            data["no_secret_words"] = list(self.no_secret_words)
+        return {**data, **{name: getattr(self, name) for name in self.LIMITS}}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
-        """Settings from JSON data; missing keys take their defaults."""
+        """Settings from JSON data; missing keys take their defaults, and words of the defaults a
+        user did not remove are in force whatever the data says."""
         defaults = cls()
         words = _list_of(str, data.get("secret_words", list(defaults.secret_words)), "secret_words")
+        removed = _list_of(str, data.get("no_secret_words", []), "no_secret_words")
+        words = sorted({*words, *DEFAULT_SECRET_WORDS} - set(removed))
         limits = {name: _count(data.get(name, getattr(defaults, name)), name) for name in cls.LIMITS}
-        return cls(secret_words=tuple(words), **limits)
+        return cls(secret_words=tuple(words), no_secret_words=tuple(sorted(removed)), **limits)
 
 
 @dataclass
@@ -401,6 +415,7 @@ class Catalog:
 
     def __post_init__(self) -> None:
         self._secret = SecretNames(self.settings.secret_words)
+        self._secret_values = SecretValues(self._secret)
 
     def method(self, name: str) -> Method | None:
         """The method of that name, or None."""
@@ -409,6 +424,11 @@ class Catalog:
     def is_secret(self, argument_name: str) -> bool:
         """Whether an argument name looks secret under this catalog's settings."""
         return self._secret(argument_name)
+
+    def is_secret_value(self, value: str) -> bool:
+        """Whether a value holds a credential (a URL with a password, a token, a card number...),
+        with this catalog's secret words for the names inside it (``token=...``)."""
+        return self._secret_values(value)
 
     # -- counting --------------------------------------------------------------------------------
 
@@ -453,7 +473,7 @@ class Catalog:
         kept = kept_params(request.params)
         from ..log.print_r import print_r  # the canonical text of a request, as the log holds it
 
-        candidate = exemplar(kept, time, self.is_secret, text_hash(print_r(kept)))
+        candidate = exemplar(kept, time, self.is_secret, text_hash(print_r(kept)), self.is_secret_value)
         day = {time.date().isoformat(): 1} if time is not None else {}
         return Calls(1, {request.component: 1}, day, time, time, arguments, [candidate])
 
@@ -494,7 +514,7 @@ class Catalog:
                 argument.types["array"] = argument.types.get("array", 0) + seen.arrays
             if argument.secret or not values:
                 continue
-            shown, weights, withheld = kept_values(values, weights)
+            shown, weights, withheld = kept_values(values, weights, self._secret_values)
             argument.withheld += withheld
             argument.values = count_values(argument.values, shown, weights, settings.max_values)
             argument.examples = smallest_examples(argument.examples, shown, settings.max_examples)
@@ -572,15 +592,15 @@ def _widen(method: Method, when: datetime) -> None:
 
 
 def with_secret_words(settings: Settings, added: Iterable[str] = (), removed: Iterable[str] = ()) -> Settings:
-    """``settings`` with secret words added and removed (words are matched in lower case)."""
-    words = set(settings.secret_words)
-    words |= {word.strip().lower() for word in added if word.strip()}
-    words -= {word.strip().lower() for word in removed}
-    return (
-        settings
-        if words == set(settings.secret_words)
-        else replace(settings, secret_words=tuple(sorted(words)))
-    )
+    """``settings`` with secret words added and removed (words are matched in lower case); a removed
+    default word is remembered as removed, an added one is no longer."""
+    added = {word.strip().lower() for word in added if word.strip()}
+    removed = {word.strip().lower() for word in removed if word.strip()} - added
+    words = (set(settings.secret_words) | added) - removed
+    no_words = (set(settings.no_secret_words) | (removed & set(DEFAULT_SECRET_WORDS))) - added
+    if words == set(settings.secret_words) and no_words == set(settings.no_secret_words):
+        return settings
+    return replace(settings, secret_words=tuple(sorted(words)), no_secret_words=tuple(sorted(no_words)))
 
 
 def apply_settings(catalog: Catalog, settings: Settings) -> Catalog:
@@ -612,7 +632,9 @@ def apply_settings(catalog: Catalog, settings: Settings) -> Catalog:
             argument.examples = smallest_examples(argument.examples, [], settings.max_examples)
             if argument.values is not None and len(argument.values) > settings.max_values:
                 argument.values = None
-        method.exemplars = remasked(method.exemplars, updated.is_secret, settings.max_exemplars)
+        method.exemplars = remasked(
+            method.exemplars, updated.is_secret, settings.max_exemplars, updated.is_secret_value
+        )
     return updated
 
 
@@ -625,7 +647,11 @@ def merge(*catalogs: Catalog) -> Catalog:
     if not catalogs:
         return Catalog()
     words = sorted({word for catalog in catalogs for word in catalog.settings.secret_words})
-    result = Catalog(settings=replace(catalogs[0].settings, secret_words=tuple(words)))
+    removed = set.intersection(*(set(catalog.settings.no_secret_words) for catalog in catalogs)) - set(words)
+    settings = replace(
+        catalogs[0].settings, secret_words=tuple(words), no_secret_words=tuple(sorted(removed))
+    )
+    result = Catalog(settings=settings)
     for catalog in catalogs:
         result.dropped_methods += catalog.dropped_methods
         for name in result._admit_methods(catalog.methods, operator.attrgetter("calls")):
@@ -662,7 +688,10 @@ def _merge_method(result: Catalog, target: Method, method: Method) -> None:
     )
     target.dropped_arguments += method.dropped_arguments
     target.exemplars = remasked(
-        [*target.exemplars, *method.exemplars], result.is_secret, settings.max_exemplars
+        [*target.exemplars, *method.exemplars],
+        result.is_secret,
+        settings.max_exemplars,
+        result.is_secret_value,
     )
     incoming = method.arguments
     new = [path for path in incoming if path not in target.arguments]

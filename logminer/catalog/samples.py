@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import heapq
 import zlib
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
-from itertools import compress, repeat
+from collections.abc import Callable, Sequence
+from itertools import accumulate, compress, repeat
 from operator import le, not_
 
-from .secrets import PREFILTER, secret_value
+from .secrets import PREFILTER_PATTERNS
 
 EXAMPLE_LENGTH = 60
 ELLIPSIS = "…"
@@ -58,13 +59,23 @@ def smallest_examples(examples: list[str], candidates: Sequence[str], size: int)
     return [value for _, value in heapq.nsmallest(size, set(known).union(kept))]
 
 
-def withheld(values: Sequence[str]) -> list[bool]:
-    """Which values look like credentials (a fast first look at all of them, in C; then a closer
-    look at the few it picks)."""
-    hits = list(map(PREFILTER.search, values))
+def withheld(values: Sequence[str], is_secret: Callable[[str], bool]) -> list[bool]:
+    """Which values look like credentials (``is_secret``, a ``secrets.SecretValues``). The values
+    are joined into one text and searched for the prefilter's marks in C, a scan each; only the
+    values a mark falls in (or a match runs across) are looked at closely."""
     flags = [False] * len(values)
-    for index in compress(range(len(values)), hits):
-        flags[index] = secret_value(values[index])
+    if not values:
+        return flags
+    joined = "\x00".join(values)
+    starts = list(accumulate(map(len, values), lambda total, length: total + length + 1, initial=0))
+    candidates: set[int] = set()
+    for pattern in PREFILTER_PATTERNS:
+        for match in pattern.finditer(joined):
+            first = bisect_right(starts, match.start()) - 1
+            last = bisect_right(starts, max(match.end() - 1, match.start())) - 1
+            candidates.update(range(first, last + 1))
+    for index in candidates:
+        flags[index] = is_secret(values[index])
     return flags
 
 
@@ -92,11 +103,11 @@ def count_values(
 
 
 def kept_values(
-    values: Sequence[str], weights: Sequence[int] | None
+    values: Sequence[str], weights: Sequence[int] | None, is_secret: Callable[[str], bool]
 ) -> tuple[list[str], list[int] | None, int]:
-    """The values that may be shown (shortened, credentials left out), their weights, and how many
-    values were withheld as credentials (counted by weight)."""
-    flags = withheld(values)
+    """The values that may be shown (shortened, credentials left out: ``is_secret``), their weights,
+    and how many values were withheld as credentials (counted by weight)."""
+    flags = withheld(values, is_secret)
     withheld_count = 0
     if any(flags):
         withheld_count = sum(compress(weights, flags)) if weights is not None else sum(flags)

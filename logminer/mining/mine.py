@@ -110,7 +110,7 @@ def _fewer_collections() -> Iterator[None]:
 def count_source(reader: SourceReader, catalog: Catalog, on_chunk: Callable[[], None] | None = None) -> None:
     """Count every request one source holds into ``catalog``, in bulk (see ``tally``). What was read
     stays counted when reading fails part-way."""
-    tally = Tally(catalog.is_secret, catalog.settings.max_exemplars)
+    tally = Tally(catalog)
     try:
         for read in reader:
             tally.add(read)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import heapq
 import operator
 from collections import Counter
-from collections.abc import Callable
 from itertools import chain, compress, groupby, repeat
 from operator import itemgetter
 from typing import Any
@@ -26,7 +25,6 @@ from ..catalog.exemplars import MASK, Exemplar, best, exemplar, kept_params, tex
 from ..catalog.model import Calls, Catalog, Observed
 from ..catalog.paths import TRANSPORT_KEYS, CallPaths, call_paths
 from ..catalog.samples import EXAMPLE_LENGTH
-from ..catalog.secrets import secret_value
 from ..log.header import day, parse_timestamp
 from ..log.print_r import dump_value, element_value, print_r
 from ..log.reader import ChunkRead, FlatRequests, ParsedRequest
@@ -67,11 +65,13 @@ def _in_order(stamps: list[str]) -> bool:
 
 class Tally:
     """Calls, days, times, elements and exemplar candidates of requests, counted until ``flush_into``
-    a catalog. ``is_secret`` and ``exemplars`` are the catalog's (secret names mask exemplars)."""
+    a catalog. The catalog's secret names and values mask exemplars; it says how many to keep."""
 
-    def __init__(self, is_secret: Callable[[str], bool], exemplars: int) -> None:
-        self._is_secret = is_secret
-        self._size = exemplars
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._is_secret = catalog.is_secret
+        self._is_secret_value = catalog.is_secret_value
+        self._size = catalog.settings.max_exemplars
         self._calls: Counter = Counter()  # (method, component) -> calls
         self._days: Counter = Counter()  # (method, `dd-Mon-yyyy`) -> calls
         self._stamps: dict[tuple[str, str], None] = {}  # (method, header time): the first and last
@@ -173,7 +173,8 @@ class Tally:
     def _flat_exemplar(self, flat: FlatRequests, index: int, digest: int) -> Exemplar:
         elements = map(flat.elements.__getitem__, flat.pieces[index])
         params = dump_value(map(self._cut_short, elements))
-        return exemplar(kept_params(params), parse_timestamp(flat.stamps[index]), self._is_secret, digest)
+        moment = parse_timestamp(flat.stamps[index])
+        return exemplar(kept_params(params), moment, self._is_secret, digest, self._is_secret_value)
 
     def _cut_short(self, element: tuple[str, str]) -> tuple[str, str]:
         """An element with a huge string value cut to what an exemplar keeps of it (or to the mask,
@@ -181,7 +182,7 @@ class Tally:
         key, lines = element
         if len(lines) <= _HUGE or lines.startswith(_NESTED):
             return element
-        if self._is_secret(key) or secret_value(lines):
+        if self._is_secret(key) or self._is_secret_value(lines):
             return key, MASK + "\n"
         return key, lines[: EXAMPLE_LENGTH + 1] + "\n"  # shortened by the exemplar, and so marked
 
@@ -211,7 +212,7 @@ class Tally:
             digest = text_hash(print_r(kept))
             if len(known) == self._size and (-len(kept), digest) > (-known[-1].arguments, known[-1].hash):
                 return
-            candidate = exemplar(kept, moment, self._is_secret, digest)
+            candidate = exemplar(kept, moment, self._is_secret, digest, self._is_secret_value)
             self._exemplars[name] = best([*known, candidate], self._size)
 
     # -- handing over ----------------------------------------------------------------------------
@@ -242,7 +243,7 @@ class Tally:
         for name, chosen in self._exemplars.items():
             batch[name].exemplars = chosen
         catalog.count(batch)
-        self.__init__(self._is_secret, self._size)  # type: ignore[misc]
+        self.__init__(self._catalog)  # type: ignore[misc]
 
 
 def _carries_transport(dump: str) -> bool:
