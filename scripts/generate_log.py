@@ -849,7 +849,10 @@ class Knobs:
     """What a generated log's requests look like (the command line's --distinct, --nested, ...).
 
     - ``distinct``: the share of distinct top-level element lines (``    [key] => value``) among all
-      of them in the requests' dumps;
+      of them in the requests' dumps. Every name's first line and every enum value's first line
+      count as distinct, so 1% needs about 20,000 element lines (a 1 MB dense log, a 20 MB noisy
+      one); and the lines of nested arrays (``[filter] => Array``) never vary, so with 30% nested
+      requests the share reaches about 94% at most (90% is reached);
     - ``nested``: the share of requests with a nested array holding something (filters, rate rows,
       field lists, cp_modules[], auth[...]); some are four levels deep (``filter[sub][ids][0]``);
     - ``blank_line``: after each dump a blank line (``yes``), none (``no``), or either at random
@@ -872,8 +875,7 @@ class Knobs:
             raise ValueError("distinct and nested are shares between 0 and 1")
         if self.blank_line not in BLANK_LINE_MODES:
             raise ValueError(f"blank_line is one of {', '.join(BLANK_LINE_MODES)}, not {self.blank_line!r}")
-        unknown = set(self.languages) - set(STYLES) or not self.languages
-        if unknown:
+        if not self.languages or not set(self.languages) <= set(STYLES):
             raise ValueError(f"languages are some of {', '.join(STYLES)}, not {', '.join(self.languages)}")
         if self.methods < 0:
             raise ValueError("methods is a count, 0 or more")
@@ -966,8 +968,10 @@ class RequestMaker:
     fresh lines are behind the target share, else a *repeat* of one of the name's earlier values.
     Lines that cannot be fresh (enums such as status=active, nested arrays' ``Array``, a kind whose
     values ran out, like id_clients past 100,000) are counted exactly through a set of the few such
-    lines there are; while the share is behind, optional arguments of that sort are left out. So
-    ``distinct / lines`` is the log's measured share, at every point of the log.
+    lines there are; while the share is behind, optional arguments of that sort are left out, and
+    while it is far behind, optional arguments that can be fresh are sent and a method whose call
+    cannot keep up is drawn again. So ``distinct / lines`` is the log's measured share, at every
+    point of the log.
     """
 
     def __init__(self, rng: random.Random, knobs: Knobs) -> None:
@@ -1477,19 +1481,19 @@ def main(argv: list[str] | None = None) -> int:
         "--distinct",
         type=parse_share,
         default=defaults.distinct,
-        help="share of distinct top-level element lines (default 0.01)",
+        help="share of distinct top-level element lines, as 0.9 or 90%% (default 0.01)",
     )
     parser.add_argument(
         "--nested",
         type=parse_share,
         default=defaults.nested,
-        help="share of requests with nested arrays (default 0.2)",
+        help="share of requests with nested arrays, as 0.3 or 30%% (default 0.2)",
     )
     parser.add_argument(
         "--blank-line",
         choices=BLANK_LINE_MODES,
         default=defaults.blank_line,
-        help="a blank line after each dump",
+        help="a blank line after each dump (default yes)",
     )
     parser.add_argument(
         "--languages",
