@@ -80,12 +80,13 @@ def test_summary_is_markdown_with_the_measured_make_up(tmp_path):
     row = bench.Row(bench.Profile.parse("dense:d90"), stats)
     row.speeds = {"naive scanner": 40.0, "logminer.parse": 20.0, "mine --jobs 1": 10.0, "mine --jobs 2": 20.0}
     row.rss = {label: 50.0 for label in row.speeds}
+    row.cpu = {"naive scanner": 1.0, "logminer.parse": 2.0, "mine --jobs 1": 4.0, "mine --jobs 2": 3.0}
     extra = [("mine 20 KB into an empty catalog", 0.1, ""), ("mine 20 KB into 2,000 methods", 0.3, "3.00x")]
     text = bench.markdown([row], [1, 2], extra)
     lines = text.splitlines()
     assert lines[0].startswith("| log | MB | distinct lines |") and "`mine --jobs 2`" in lines[0]
     assert lines[2].startswith("| `dense:d90` | 20 | 90.0% |")
-    assert "| 40.0 | 0.50x | 0.25x | 0.50x | 50 | 50 |" in lines[2]
+    assert lines[2].endswith("| 40.0 | 0.50x | 0.25x | 0.50x | 50 | 50 | 0.50x | 0.25x |")
     assert "worst `dense:d90` 0.25x" in text
     assert "| `mine 20 KB into 2,000 methods` | 0.300 | 3.00x | at most 2x |" in text
 
