@@ -16,9 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import FIXTURE, PHP, SCRIPTS, generate_log, needs_php
+import logminer
+from tests.helpers import FIXTURE, PHP, SCRIPTS, generate_log, load_script, needs_php
 
 gen = generate_log()
+stats = load_script("log_stats")
 
 HEADER = re.compile(
     r"^\[(?P<stamp>\d\d-(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{4} \d\d:\d\d:\d\d[+-]\d{4})\] "
@@ -323,6 +325,235 @@ def test_parse_size_rejects_nonsense():
     """A bad size is a usage error, not a crash."""
     with pytest.raises(Exception, match="not a size"):
         gen.parse_size("lots")
+
+
+# --------------------------------------------------------------------------- knobs: what the requests hold
+
+# Every knob at once, so that one small log covers each kind of value, nesting and key style.
+ALL_KNOBS = {"distinct": 0.9, "nested": 0.5, "blank_line": "mixed", "languages": gen.STYLES, "methods": 40}
+
+
+def write_log(tmp_path, size: int, profile: str = "dense", seed: int = 5, **knobs):
+    """Write a generated log of about ``size`` bytes; return its path and the generator that wrote it."""
+    generator = gen.LogGenerator(profile, seed, **knobs)
+    path = tmp_path / f"{profile}.log"
+    with open(path, "wb") as out:
+        gen.write_log(out, size, generator)
+    return path, generator
+
+
+@pytest.mark.parametrize(
+    ("profile", "distinct", "size", "tolerance"),
+    [
+        ("dense", 0.01, 2_000_000, 0.005),
+        ("dense", 0.5, 400_000, 0.01),
+        ("dense", 0.9, 400_000, 0.02),
+        ("noisy", 0.5, 1_000_000, 0.01),
+        ("noisy", 0.9, 1_000_000, 0.02),
+    ],
+)
+def test_distinct_share_is_what_was_asked(tmp_path, profile, distinct, size, tolerance):
+    """The log's measured share of distinct top-level element lines is the asked one, and the
+    generator's own count agrees with the measure line for line."""
+    path, generator = write_log(tmp_path, size, profile, distinct=distinct, nested=0.3)
+    measured = stats.log_stats(path)
+    assert measured.distinct_share == pytest.approx(distinct, abs=tolerance)
+    assert measured.element_lines == generator.maker.lines
+    assert measured.distinct_element_lines == generator.maker.distinct
+    assert measured.requests == generator.requests
+
+
+def test_distinct_share_holds_with_every_knob(tmp_path):
+    """Key styles, deep nesting and synthetic methods do not move the share off the target."""
+    path, generator = write_log(tmp_path, 600_000, **ALL_KNOBS)
+    measured = stats.log_stats(path)
+    assert measured.distinct_share == pytest.approx(0.9, abs=0.02)
+    assert measured.distinct_element_lines == generator.maker.distinct
+
+
+def test_low_and_high_distinct_logs_differ_in_values_not_in_form(tmp_path):
+    """At 1% the same lines come back; at 90% nearly every line is new (the miner's hard case)."""
+    low = stats.log_stats(write_log(tmp_path, 1_000_000, distinct=0.01)[0])
+    high = stats.log_stats(write_log(tmp_path, 1_000_000, distinct=0.9)[0])
+    assert low.distinct_element_lines * 20 < high.distinct_element_lines
+    assert 2 < low.mean_arguments < 8 and 2 < high.mean_arguments < 8
+
+
+@pytest.mark.parametrize(
+    ("mode", "low", "high"), [("yes", 1.0, 1.0), ("no", 0.0, 0.0), ("mixed", 0.35, 0.65)]
+)
+def test_blank_line_after_dumps(tmp_path, mode, low, high):
+    """--blank-line yes/no/mixed: each dump's closing ')' is followed by a blank line, by none, or either."""
+    path, generator = write_log(tmp_path, 300_000, "noisy", blank_line=mode)
+    measured = stats.log_stats(path)
+    assert low <= measured.blank_share <= high
+    assert measured.blank_after_dump == generator.blank_dumps
+    text = path.read_text(encoding="utf-8")
+    if mode == "no":
+        assert "\n)\n\n" not in text  # DEBUG dumps too
+        assert "\n)\n[" in text
+
+
+@pytest.mark.parametrize("nested", [0.0, 0.3, 1.0])
+def test_nested_share_and_depth(tmp_path, nested):
+    """--nested: that share of requests holds an array with something in it, some four levels deep
+    (filter[sub][ids][0], rates[0][intervals][0], settings[billing][invoices][prefix])."""
+    path, generator = write_log(tmp_path, 300_000, nested=nested)
+    measured = stats.log_stats(path)
+    assert measured.nested_share == pytest.approx(nested, abs=0.005)
+    assert measured.nested_requests == generator.maker.nested_requests
+    if nested:
+        assert measured.max_depth == 4
+        text = path.read_text(encoding="utf-8")
+        for deep in ("            [sub] => Array\n", "                    [ids] => Array\n"):
+            assert deep in text
+        assert "[intervals] => Array\n" in text and "[cp_modules] => Array\n" in text
+    else:
+        assert measured.max_depth == 1
+
+
+def test_languages_spell_keys_in_other_styles(tmp_path):
+    """--languages: camelCase and German, Ukrainian and Russian names beside JeraSoft's snake_case;
+    a secret's name is never translated."""
+    path, _ = write_log(tmp_path, 400_000, languages=gen.STYLES, nested=0.3)
+    text = path.read_text(encoding="utf-8")
+    keys = set(re.findall(r"^ +\[([^\]\n]*)\] => ", text, re.MULTILINE))
+    assert {"id_clients", "idClients", "ід_клієнта", "ид_клиента", "Kundennummer"} <= keys
+    assert {"примітка", "назва"} & keys and {"примечание", "название"} & keys
+    assert any(not key.isascii() for key in keys if key in {"статус", "дата_від", "дата_с"})
+    assert stats.log_stats(path).non_ascii_share > 0.1
+    assert not stats.log_stats(write_log(tmp_path, 100_000)[0]).non_ascii_key_requests
+
+
+def test_varied_values_never_repeat_within_capacity():
+    """A varied kind's n-th value is new for every n below its capacity: the element line it makes
+    (its first line) has not been made before. Checked in full where the capacity is small."""
+    for table in (gen.FIRST, gen.LAST, gen.WORDS, gen.STREET):
+        assert all(len(set(words)) == len(words) for words in table.values())
+    for kind in gen.VARIED.values():
+        count = min(kind.capacity, 10_000 if kind.capacity > 200_000 else kind.capacity)
+        first_lines = {kind.value(n).split("\n", 1)[0] for n in range(count)}
+        assert len(first_lines) == count, kind.name
+
+
+def test_values_look_like_a_billings():
+    """Names in three scripts, amounts with 2-4 decimals, JeraSoft's datetimes, multi-line and long
+    notes, e-mails, phones and IPs; no value line could pass for a key line or carry a secret."""
+    sample = {name: [kind.value(n) for n in range(3000)] for name, kind in gen.VARIED.items()}
+    people = " ".join(sample["person"] + sample["company"])
+    assert re.search("[А-яІіЇїЄє]", people) and re.search("[äöüß]", people) and re.search("[A-Za-z]", people)
+    assert {len(a.split(".")[1]) for a in sample["amount"]} == {2, 3, 4}
+    assert all(re.fullmatch(r"20[12]\d-\d\d-\d\d \d\d:\d\d:\d\d\+0[23]", v) for v in sample["datetime"])
+    assert any("\n" in v for v in sample["notes"]) and any(len(v) > 600 for v in sample["notes"])
+    assert all(re.fullmatch(r"[a-z]+[._-][a-z]+\d*@[a-z.]+", v) for v in sample["email"])
+    assert all(re.fullmatch(r"\+\d+ [\d ()-]+", v) for v in sample["phone"])
+    assert all(re.fullmatch(r"[\d.]+|2001:db8:[\da-f:]+", v) for v in sample["ip"])
+    assert max(int(v) for v in sample["id"]) <= 100_000
+    for name, values in sample.items():
+        for value in values:
+            assert not re.search(r"^ *\[|^\)$", value, re.MULTILINE), (name, value)
+            assert ("SECRET-" in value) == (name in ("secret", "sid")), (name, value)
+
+
+@needs_php
+def test_every_request_dump_is_php_print_r(php_print_r):
+    """Each REQUEST entry's dump is, byte for byte, what php-cli's print_r prints for the arguments
+    the generator made: every value kind, arrays four levels deep, Cyrillic and umlaut keys, and the
+    blank line (or not) after it."""
+    generator = gen.LogGenerator("noisy", 11, **ALL_KNOBS)
+    made = []
+    make = generator.maker.make
+
+    def recording_make():
+        request = make()
+        made.append(request)
+        return request
+
+    generator.maker.make = recording_make
+    entries = []
+    for entry in generator.entries():
+        if b"] REQUEST: " in entry.split(b"\n", 1)[0]:
+            entries.append(entry.decode("utf-8"))
+        if len(entries) == 300:
+            break
+    assert len(made) == len(entries)
+    for (_, path, items), entry in zip(made, entries, strict=True):
+        head, dump = entry.split("\n", 1)
+        assert head.endswith(f"REQUEST: {path}")
+        php = php_print_r(dict(items)).decode("utf-8")
+        assert dump in (php, php + "\n")
+        assert gen.render_dump(items) == php
+
+
+@pytest.mark.parametrize(
+    "knobs",
+    [
+        {},
+        ALL_KNOBS,
+        {"distinct": 0.01, "nested": 1.0, "blank_line": "no"},
+        {"distinct": 1.0, "nested": 0.0, "languages": ("uk", "ru")},
+    ],
+    ids=["defaults", "every-knob", "all-nested-no-blank", "all-distinct-cyrillic"],
+)
+def test_generated_logs_mine_without_skips(tmp_path, knobs):
+    """logminer reads every request the generator wrote, none skipped or cut off."""
+    path, generator = write_log(tmp_path, 300_000, "noisy", **knobs)
+    result = logminer.mine(str(path), logminer.Catalog())
+    assert result.report.skipped_count == 0, result.summary()
+    assert not result.report.cut_off
+    assert result.requests == generator.requests
+
+
+def test_synthetic_methods_make_a_big_catalog(tmp_path):
+    """--methods N: N more methods of about 20 arguments, each called at least once."""
+    path, _ = write_log(tmp_path, 600_000, methods=300, distinct=0.5)
+    catalog = logminer.Catalog()
+    logminer.mine(str(path), catalog)
+    synthetic = [m for name, m in catalog.methods.items() if name not in gen.METHODS]
+    assert len(synthetic) == 300
+    assert 15 <= sum(len(m.arguments) for m in synthetic) / len(synthetic) <= 25
+
+
+def test_knobs_change_the_log_and_the_seed_reproduces_it():
+    """Same seed and knobs, same bytes; each knob changes them."""
+    log = gen.generate(50_000, "dense", 2, **ALL_KNOBS)
+    assert log == gen.generate(50_000, "dense", 2, **ALL_KNOBS)
+    for knob, value in (("distinct", 0.5), ("nested", 0.1), ("blank_line", "no"), ("methods", 0)):
+        assert log != gen.generate(50_000, "dense", 2, **{**ALL_KNOBS, knob: value}), knob
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"distinct": 1.5},
+        {"nested": -0.1},
+        {"blank_line": "sometimes"},
+        {"languages": ("klingon",)},
+        {"methods": -1},
+    ],
+)
+def test_bad_knobs_are_refused(bad):
+    """A knob out of range is a ValueError naming what is allowed."""
+    with pytest.raises(ValueError, match=r"distinct|nested|blank_line|languages|methods"):
+        gen.Knobs(**bad)
+
+
+def test_cli_knobs_and_stats(tmp_path):
+    """The command line takes the knobs (shares as 0.9 or 90%) and --stats prints what it wrote,
+    counted by the generator and measured from the file."""
+    out = tmp_path / "runtime.log"
+    knobs = ["--distinct", "90%", "--nested", "0.3", "--blank-line", "no", "--languages", "--stats"]
+    command = [sys.executable, str(SCRIPTS / "generate_log.py"), str(out), "--size", "200K", *knobs]
+    run = subprocess.run(command, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "generator: " in run.stderr and "measured: " in run.stderr
+    expected = gen.generate(
+        200 << 10, "dense", 1, distinct=0.9, nested=0.3, blank_line="no", languages=gen.STYLES
+    )
+    assert out.read_bytes() == expected
+    assert gen.parse_share("90%") == 0.9 and gen.parse_languages("all") == gen.STYLES
+    with pytest.raises(Exception, match="share"):
+        gen.parse_share("2")
 
 
 # --------------------------------------------------------------------------- the PHP-made fixture

@@ -1,0 +1,118 @@
+"""scripts/bench: its profiles, the cache names of its logs, its summary, and a small run end to end."""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import subprocess
+import sys
+
+import pytest
+
+from tests.helpers import SCRIPTS, load_script
+
+
+def load_bench():
+    """scripts/bench as a module (it has no .py suffix)."""
+    if "bench" in sys.modules:
+        return sys.modules["bench"]
+    loader = importlib.machinery.SourceFileLoader("bench", str(SCRIPTS / "bench"))
+    spec = importlib.util.spec_from_loader("bench", loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench"] = module
+    loader.exec_module(module)
+    return module
+
+
+bench = load_bench()
+
+
+def test_a_profile_names_the_generators_knobs():
+    """``dense:d90:n30:noblank:lang`` is the generator's --distinct 0.9 --nested 0.3 --blank-line no
+    --languages all; parts left out take the generator's defaults."""
+    profile = bench.Profile.parse("dense:d90:n30:noblank:lang")
+    arguments = profile.arguments()
+    assert arguments[:2] == ["--profile", "dense"]
+    pairs = dict(zip(arguments[2::2], arguments[3::2], strict=True))
+    assert pairs == {"--distinct": "0.9", "--nested": "0.3", "--blank-line": "no", "--languages": "all"}
+    assert bench.Profile.parse("noisy").arguments() == ["--profile", "noisy"]
+    assert dict(bench.Profile.parse("noisy:d1:mixed").knobs) == {
+        "--distinct": "0.01",
+        "--blank-line": "mixed",
+    }
+
+
+@pytest.mark.parametrize("bad", ["sparse", "dense:x90", "dense:d", "noisy:blank:nope"])
+def test_a_bad_profile_is_a_sentence(bad):
+    """A profile that is not one says which part is wrong."""
+    with pytest.raises(SystemExit, match="profile"):
+        bench.Profile.parse(bad)
+
+
+def test_default_profiles_cover_low_and_high_cardinality_with_and_without_blank_lines():
+    """By default: dense and noisy, 1% and 90% distinct, with and without a blank line, 30% nested."""
+    profiles = [bench.Profile.parse(spec) for spec in bench.PROFILES.split(",")]
+    seen = {(p.base, dict(p.knobs)["--distinct"], dict(p.knobs)["--blank-line"]) for p in profiles}
+    assert seen == {
+        (b, d, blank) for b in ("dense", "noisy") for d in ("0.01", "0.9") for blank in ("yes", "no")
+    }
+    assert {dict(p.knobs)["--nested"] for p in profiles} == {"0.3"}
+
+
+def test_cache_names_change_with_every_knob_size_and_generator():
+    """A cached log is reused only for the same knobs, size and generator code."""
+    names = {
+        bench.Profile.parse(spec).file_name(size, gen)
+        for spec in ("dense:d90", "dense:d1", "noisy:d90", "dense:d90:noblank", "dense:d90:lang")
+        for size in ("20MB", "200MB")
+        for gen in ("aaaa", "bbbb")
+    }
+    assert len(names) == 5 * 2 * 2
+    assert len(bench.generator_hash()) == 8
+
+
+def test_summary_is_markdown_with_the_measured_make_up(tmp_path):
+    """One row per log: what it holds (measured), the naive scanner's MB/s and every ratio; then the
+    append and start-up figures against their targets."""
+    stats = load_script("log_stats").LogStats(
+        "x.log", size=20_000_000, requests=100, element_lines=1000, distinct_element_lines=900, dumps=100
+    )
+    row = bench.Row(bench.Profile.parse("dense:d90"), stats)
+    row.speeds = {"naive scanner": 40.0, "logminer.parse": 20.0, "mine --jobs 1": 10.0, "mine --jobs 2": 20.0}
+    row.rss = {label: 50.0 for label in row.speeds}
+    row.cpu = {"naive scanner": 1.0, "logminer.parse": 2.0, "mine --jobs 1": 4.0, "mine --jobs 2": 3.0}
+    extra = [("mine 20 KB into an empty catalog", 0.1, ""), ("mine 20 KB into 2,000 methods", 0.3, "3.00x")]
+    text = bench.markdown([row], extra)
+    lines = text.splitlines()
+    assert lines[0].startswith("| log | MB | distinct lines |") and "`mine --jobs 2`" in lines[0]
+    assert lines[2].startswith("| `dense:d90` | 20 | 90.0% |")
+    assert lines[2].endswith("| 40.0 | 0.50x | 0.25x | 0.50x | 50 | 50 | 0.50x | 0.25x |")
+    assert "worst `dense:d90` 0.25x" in text
+    assert "| `mine 20 KB into 2,000 methods` | 0.300 | 3.00x | at most 2x |" in text
+
+
+def test_bench_runs_end_to_end(tmp_path):
+    """A tiny run: the log is generated into the cache, measured, and every contender has its row."""
+    command = [
+        sys.executable,
+        str(SCRIPTS / "bench"),
+        "--size",
+        "100K",
+        "--profiles",
+        "noisy:d90:n30:noblank",
+    ]
+    command += ["--jobs", "1", "--catalog-methods", "0", "--cache", str(tmp_path)]
+    run = subprocess.run(command, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "machine: " in out and "command: bench --size 100K" in out
+    rows = [line for line in out.splitlines() if line.startswith("noisy:d90:n30:noblank ")]
+    assert [
+        label for label in ("naive scanner", "logminer.parse", "mine --jobs 1") if label in "".join(rows)
+    ] == [
+        "naive scanner",
+        "logminer.parse",
+        "mine --jobs 1",
+    ]
+    assert "distinct element lines" in out and "| `noisy:d90:n30:noblank` |" in out
+    assert len(list(tmp_path.glob("noisy-*.log"))) == 1 and len(list(tmp_path.glob("*.stats-*.json"))) == 1
