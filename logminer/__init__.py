@@ -27,7 +27,7 @@ from ._errors import (
     ValidationFailed,
 )
 from ._version import __version__ as __version__
-from .catalog.explore import describe_method, find_method, list_methods, reference, search
+from .catalog.explore import close_names, describe_method, find_method, list_methods, reference, search
 from .catalog.kinds import infer_type
 from .catalog.model import (
     Argument,
@@ -134,6 +134,7 @@ __all__ = [
     "bracket_path",
     "catalog_lock",
     "change_settings",
+    "close_names",
     "default_catalog_path",
     "describe_method",
     "diff_catalogs",
