@@ -58,3 +58,22 @@ def test_a_glob_matches_the_whole_name_a_substring_any_part(catalog):
     assert [row["method"] for row in logminer.list_methods(loaded, "client?.l*")] == ["clients.list"]
     assert [row["method"] for row in logminer.list_methods(loaded, "list")] == ["clients.list"]
     assert logminer.list_methods(loaded, "list*") == []
+
+
+def run(catalog, *args: str) -> str:
+    result = CliRunner().invoke(main, [*args, "--catalog", str(catalog)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_nothing_found_says_so_and_suggests_close_names(catalog):
+    """ "Did you mean" from method and argument names, in the table only; JSON stays an empty list."""
+    assert run(catalog, "search", "filter[statsu]") == (
+        "Nothing in the catalog matches 'filter[statsu]'. Did you mean 'filter[status]'?\n"
+    )
+    assert run(catalog, "search", "filter[statsu]", "--format", "json") == "[]\n"
+    assert (
+        run(catalog, "methods", "clients.lst")
+        == "No method matches 'clients.lst'. Did you mean 'clients.list'?\n"
+    )
+    assert run(catalog, "search", "zzzzzz") == "Nothing in the catalog matches 'zzzzzz'.\n"
