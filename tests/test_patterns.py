@@ -77,3 +77,9 @@ def test_nothing_found_says_so_and_suggests_close_names(catalog):
         == "No method matches 'clients.lst'. Did you mean 'clients.list'?\n"
     )
     assert run(catalog, "search", "zzzzzz") == "Nothing in the catalog matches 'zzzzzz'.\n"
+
+
+def test_a_short_name_inside_a_longer_one_is_no_suggestion():
+    """`client` suggests `clients`, but `id` (in every id_ name) suggests nothing for `id_curency`."""
+    assert logminer.suggest("client", ["clients", "id"]) == ["clients"]
+    assert logminer.suggest("id_curency", ["id", "date"]) == []
