@@ -321,3 +321,11 @@ def test_csv_on_a_terminal_escapes_control_characters():
     assert (
         render_csv(rows, ["name", "values"], escape=True).splitlines()[1] == 'x\\x1b[2Jy,"{""a\\u202e"":1}"'
     )
+
+
+def test_the_mining_summary_names_hostile_arguments_escaped(tmp_path):
+    """`mine` lists new methods and redacted arguments by name: names from the log, escaped."""
+    request_log(tmp_path / "runtime.log", ("clients/add", {"pass\x1b]0;x\x07word": "secret", "name": "A"}))
+    result = run("mine", "--catalog", str(tmp_path / "catalog.json"), str(tmp_path / "runtime.log"))
+    assert "clients.add:pass\\x1b]0;x\\x07word" in result.output
+    assert not {char for char in result.output if char in CONTROLS} - {"\n"}

@@ -12,7 +12,7 @@ import logminer as api
 from .._errors import _or_list
 from ..catalog.explore import METHOD_FIELDS, PARAM_FIELDS, SEARCH_FIELDS
 from .options import catalog_option, columns_option, complete_method, format_option
-from .output import echo, render_rows, table_cell, to_json
+from .output import echo, render_rows, table_cell, to_json, visible_lines
 
 
 class _Group(click.Group):
@@ -69,9 +69,9 @@ def mine(logs, catalog_path, fresh, secret_words, jobs, quiet) -> None:
         if bars is not None:
             bars.close()
     for failure in outcome.failures:
-        click.echo(f"logminer: {failure}", err=True)
+        click.echo(f"logminer: {visible_lines(str(failure))}", err=True)
     if not quiet:
-        click.echo(outcome.summary(), err=False)
+        click.echo(visible_lines(outcome.summary()))
     if outcome.failures:
         sys.exit(1)
 

@@ -75,6 +75,12 @@ def _to_terminal() -> bool:
         return False
 
 
+def visible_lines(text: str) -> str:
+    """Lines of text for a person (a summary naming methods and arguments from the log), each line's
+    control characters escaped as in tables."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: wide (East Asian, emoji) characters two, combining ones none."""
     if text.isascii():
