@@ -51,7 +51,7 @@ _LAZY = {
         "load_catalog",
         "save_catalog",
     ),
-    ".catalog.explore": ("describe_method", "find_method", "list_methods", "search"),
+    ".catalog.explore": ("close_names", "describe_method", "find_method", "list_methods", "search"),
     ".catalog.diff": ("CatalogDiff", "Change", "diff_catalogs"),
     ".catalog.export": (
         "EXPORT_FORMATS",
@@ -88,7 +88,7 @@ if TYPE_CHECKING:
     from .calls.validate import Finding, validate
     from .catalog.diff import CatalogDiff, Change, diff_catalogs
     from .catalog.exemplars import Exemplar
-    from .catalog.explore import describe_method, find_method, list_methods, search
+    from .catalog.explore import close_names, describe_method, find_method, list_methods, search
     from .catalog.export import EXPORT_FORMATS, export, params_schema, to_jsonschema, to_markdown, to_openrpc
     from .catalog.kinds import infer_type
     from .catalog.model import Argument, Catalog, Method, Settings, apply_settings, merge
@@ -192,6 +192,7 @@ __all__ = [
     "bracket_path",
     "catalog_lock",
     "change_settings",
+    "close_names",
     "default_catalog_path",
     "describe_method",
     "diff_catalogs",

@@ -31,3 +31,9 @@ def sample_catalog():
     catalog = logminer.Catalog()
     logminer.mine(FIXTURE, catalog)
     return catalog
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_width(monkeypatch):
+    """Tables as into a pipe (full width) unless a test sets COLUMNS, whatever the shell exported."""
+    monkeypatch.delenv("COLUMNS", raising=False)

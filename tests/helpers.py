@@ -5,6 +5,7 @@
   ``needs_php``; they skip with "php-cli missing" where php is not installed, and ``.ci/run``
   fails when they skipped there.
 - ``generate_log``: scripts/generate_log.py, imported without installing anything.
+- ``request_log``: a small runtime log of given requests, dumped with the generator's print_r.
 - ``mine_catalog`` and ``start``: a catalog of the sample and a sandbox with the test credentials.
 """
 
@@ -112,6 +113,15 @@ def load_script(name: str):
 def generate_log():
     """scripts/generate_log.py as a module: the synthetic log generator and its print_r."""
     return load_script("generate_log")
+
+
+def request_log(path: Path, *requests: tuple[str, dict]) -> None:
+    """A runtime log of these requests (``("clients/add", params)``), each dumped as PHP's print_r does."""
+    gen = generate_log()
+    with open(path, "w", encoding="utf-8") as log:
+        for number, (method, params) in enumerate(requests):
+            log.write(f"[11-Mar-2024 08:11:{number % 60:02d}+0200] [jsonrpc/#{number}] REQUEST: /{method}\n")
+            log.write(gen.print_r(params) + "\n")
 
 
 def mine_catalog(directory: Path) -> Path:

@@ -61,7 +61,7 @@ def test_methods_table_json_and_csv(catalog_path):
     """`methods`: one row per method; JSON rows have at least method and calls."""
     table = run("methods", catalog=catalog_path)
     assert table.exit_code == 0
-    assert "clients.add" in table.output and "last seen" in table.output
+    assert "clients.add" in table.output and "last_seen" in table.output
     rows = json.loads(run("methods", "--format", "json", catalog=catalog_path).output)
     assert len(rows) == 43
     clients_add = rows[[r["method"] for r in rows].index("clients.add")]
@@ -171,3 +171,12 @@ def test_nothing_is_written_when_no_log_could_be_read(tmp_path):
     empty = tmp_path / "empty.json"
     run("mine", "-", catalog=empty)  # standard input, empty: a catalog with no methods
     assert "The catalog holds no methods yet." in run("methods", catalog=empty).output
+
+
+@pytest.mark.parametrize("command", ["mine", "methods", "show", "check", "call", "export"])
+def test_help_names_the_default_catalog_as_it_is_now(tmp_path, command):
+    """--catalog's help shows the real default file, worked out when the help is shown."""
+    env = {"XDG_DATA_HOME": str(tmp_path), "LOGMINER_CATALOG": None}
+    result = CliRunner().invoke(main, [command, "--help"], env=env)
+    # Help text wraps, and breaks a long path too: compare without the white space.
+    assert f"(default:{tmp_path / 'logminer' / 'catalog.json'})" in "".join(result.output.split())

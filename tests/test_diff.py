@@ -63,8 +63,12 @@ def test_a_removed_argument_fails_with_exit_1(diff):
     new = catalog_of(("clients.edit", {"id_clients": "11", "name": "Acme"}), repeat=20)
     result = diff(old, new)
     assert result.exit_code == 1, result.output
-    assert "BREAKING" in result.output
-    assert "argument-removed" in result.output and "notes" in result.output
+    assert result.output.splitlines()[2:4] == [
+        "clients.edit",
+        "  BREAKING  notes     seen in 20 of 20 old calls, in none of 20 new calls",
+    ]
+    flat = diff(old, new, "--columns", "kind,method,argument,breaking")
+    assert flat.output.splitlines()[2] == "argument-removed  clients.edit  notes     true"
 
 
 def test_a_pure_addition_passes_with_exit_0(diff):

@@ -182,9 +182,9 @@ def test_the_markdown_reference_has_a_section_per_module_and_a_table_per_method(
     modules = {method.module for method in sample_catalog.methods.values()}
     assert set(re.findall(r"^## (\S+)$", text, re.MULTILINE)) == modules
     assert set(re.findall(r"^### `([^`]+)`$", text, re.MULTILINE)) == set(sample_catalog.methods)
-    assert "| `id_currencies` | required | int 15, bool 1 |" in text
+    assert "| `id_currencies` | required | int:15, bool:1 |" in text
     assert "[currencies](#currencies)" in text
-    assert "| `password` | required | string 6 | *(secret)* |" in text
+    assert "| `password` | required | string:6 | *(secret)* |" in text
 
 
 def test_markdown_cells_survive_pipes_and_newlines():
@@ -204,8 +204,8 @@ def test_markdown_cells_survive_pipes_and_newlines():
     text = to_markdown(catalog)
     rows = [line for line in text.splitlines() if line.startswith("| `notes`") or line.startswith("| `code`")]
     assert rows == [
-        "| `code` | required | string 1 | `` x`y `` |  |",
-        "| `notes` | required | string 1 | `a \\| b\\nc` |  |",
+        "| `code` | required | string:1 | `` x`y `` |  |",
+        "| `notes` | required | string:1 | `a \\| b\\nc` |  |",
     ]
 
 

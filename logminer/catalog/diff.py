@@ -43,6 +43,9 @@ KINDS = (
 
 DEFAULT_CONFIDENCE = 0.95
 
+# The fields of ``Change.to_dict()`` (the names ``logminer diff --columns`` takes).
+CHANGE_FIELDS = ("kind", "method", "argument", "breaking", "low_evidence", "detail", "old", "new")
+
 
 @dataclass(frozen=True)
 class Change:
@@ -227,19 +230,20 @@ def _types_changed(pair: _Pair, doubt: float) -> list[Change]:
         share = sum(was.types[kind] for kind in lost) / old_values if old_values else 0.0
         new_values = sum(now.types.values())
         chance = (1 - share) ** new_values
-        detail = f"values of type {', '.join(lost)} no longer seen; now {_types(now.types)}"
+        detail = f"values of type {', '.join(lost)} no longer seen (now {_types(now.types)})"
         low = chance > doubt
         if low:
             missed = _count(new_values, "value")
             detail += f" (at their old share, {missed} would miss them {chance:.0%} of the time)"
         return [pair.change("type-narrowed", detail, True, low)]
     if gained:
-        return [pair.change("type-widened", f"now also {', '.join(gained)}: {_types(now.types)}", False)]
+        return [pair.change("type-widened", f"now also {', '.join(gained)} ({_types(now.types)})", False)]
     return []
 
 
 def _types(types: dict[str, int]) -> str:
-    return ", ".join(f"{kind} {count}" for kind, count in sorted(types.items(), key=lambda item: -item[1]))
+    """Types with their counts, most frequent first, as tables write them: ``int:5, bool:2``."""
+    return ", ".join(f"{kind}:{count}" for kind, count in sorted(types.items(), key=lambda item: -item[1]))
 
 
 def _count(number: int, noun: str) -> str:

@@ -5,13 +5,19 @@ Each answer is plain data (lists of dicts) in the shapes the CLI prints with ``-
 
 from __future__ import annotations
 
-import fnmatch
+import functools
+import re
 from typing import Any
 
 from .._errors import UnknownMethod
 from .dates import iso
 from .model import Catalog, Method
 from .suggest import suggest
+
+# The fields of the rows each question answers with (the names ``--columns`` takes).
+METHOD_FIELDS = ("method", "calls", "arguments", "required", "first_seen", "last_seen", "components")
+PARAM_FIELDS = ("name", "seen", "required", "share", "types", "examples", "values", "refers_to", "secret")
+SEARCH_FIELDS = ("method", "argument", "seen", "calls")
 
 
 def reference(argument_name: str) -> str | None:
@@ -25,13 +31,24 @@ def reference(argument_name: str) -> str | None:
 def _matches(pattern: str | None, name: str) -> bool:
     if not pattern:
         return True
-    if any(char in pattern for char in "*?["):
-        return fnmatch.fnmatchcase(name.lower(), pattern.lower())
+    if "*" in pattern or "?" in pattern:
+        return _glob(pattern).fullmatch(name) is not None
     return pattern.lower() in name.lower()
 
 
+@functools.lru_cache(maxsize=64)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A glob where only ``*`` and ``?`` are special: brackets are a PHP bracket path, taken as they are."""
+    parts = ("." if char == "?" else ".*" if char == "*" else re.escape(char) for char in pattern)
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
 def list_methods(catalog: Catalog, pattern: str | None = None) -> list[dict[str, Any]]:
-    """Every method (or those matching a substring or glob ``pattern``), sorted by name."""
+    """Every method (or those matching ``pattern``), sorted by name.
+
+    A pattern with ``*`` or ``?`` is a glob that must match the whole name (``clients.*``); any other
+    is a substring. Either way case does not matter, and brackets are matched as they are written.
+    """
     rows = []
     for name in sorted(catalog.methods):
         if not _matches(pattern, name):
@@ -90,7 +107,10 @@ def describe_method(catalog: Catalog, name: str) -> dict[str, Any]:
 
 
 def search(catalog: Catalog, text: str) -> list[dict[str, Any]]:
-    """Methods whose name matches ``text`` (substring or glob), and arguments whose name does."""
+    """Methods whose name matches ``text``, and arguments whose name does (``filter[status]``).
+
+    ``text`` is a substring, or a glob with ``*`` and ``?`` (see ``list_methods``).
+    """
     rows = []
     for name in sorted(catalog.methods):
         method = catalog.methods[name]
@@ -107,3 +127,15 @@ def search(catalog: Catalog, text: str) -> list[dict[str, Any]]:
                     }
                 )
     return rows
+
+
+def close_names(catalog: Catalog, text: str, *, arguments: bool = True) -> list[str]:
+    """The method names (and with ``arguments`` argument names) closest to ``text``: "did you mean".
+
+    For a search or a pattern that matched nothing: at most three, none when nothing is close.
+    """
+    names = set(catalog.methods)
+    if arguments:
+        for method in catalog.methods.values():
+            names.update(method.arguments)
+    return suggest(text.replace("*", "").replace("?", ""), names)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .._controls import json_safe, visible
 from .._errors import UsageError
 from .._version import __version__
 from .dates import iso
@@ -346,7 +347,7 @@ def _markdown_method(method: Method, modules: dict[str, list[Method]]) -> list[s
             if method.required(argument)
             else f"{argument.seen}/{method.calls} ({argument.seen / max(method.calls, 1):.0%})"
         )
-        types = ", ".join(f"{kind} {count}" for kind, count in sorted(argument.types.items(), key=_by_count))
+        types = ", ".join(f"{kind}:{count}" for kind, count in sorted(argument.types.items(), key=_by_count))
         if argument.secret:
             examples = "*(secret)*"
         else:
@@ -364,10 +365,10 @@ def _by_count(item: tuple[str, int]) -> tuple[int, str]:
 
 
 def _code(text: str) -> str:
-    """Inline code that survives backticks, newlines and an empty value."""
+    """Inline code that survives backticks, newlines, control characters and an empty value."""
     if text == "":
         return '`""`'
-    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    text = visible(text)
     fence = "``" if "`" in text else "`"
     pad = " " if "`" in text else ""
     return f"{fence}{pad}{text}{pad}{fence}"
@@ -386,7 +387,7 @@ def export(catalog: Catalog, fmt: str) -> str:
     if fmt == "markdown":
         return to_markdown(catalog)
     if fmt == "openrpc":
-        return json.dumps(to_openrpc(catalog), ensure_ascii=False, indent=2) + "\n"
+        return json_safe(json.dumps(to_openrpc(catalog), ensure_ascii=False, indent=2)) + "\n"
     if fmt == "jsonschema":
-        return json.dumps(to_jsonschema(catalog), ensure_ascii=False, indent=2) + "\n"
+        return json_safe(json.dumps(to_jsonschema(catalog), ensure_ascii=False, indent=2)) + "\n"
     raise UsageError(f"Unknown export format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}.")

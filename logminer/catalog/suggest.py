@@ -28,7 +28,8 @@ def suggest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     """At most ``limit`` candidates close to ``name``, closest first; none when nothing is close.
 
     Close means an edit distance of at most a third of the name's length (at least 1, at most 4),
-    or that one name is the other with a prefix or suffix (``client`` for ``clients``).
+    or that one name is the other with a prefix or suffix (``client`` for ``clients``), both names
+    at least four characters long (so ``id`` is no suggestion for ``id_curency``).
     """
     lowered = name.lower()
     budget = min(4, max(1, len(name) // 3))
@@ -36,7 +37,8 @@ def suggest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     for candidate in set(candidates):
         other = candidate.lower()
         cost = distance(lowered, other)
-        if cost > budget and not (len(lowered) >= 4 and (lowered in other or other in lowered)):
+        contained = lowered in other or other in lowered
+        if cost > budget and not (min(len(lowered), len(other)) >= 4 and contained):
             continue
         scored.append((cost, abs(len(other) - len(lowered)), candidate))
     scored.sort()

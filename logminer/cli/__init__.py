@@ -9,8 +9,10 @@ import click
 
 import logminer as api
 
-from .options import catalog_option, format_option
-from .output import render_rows, to_json
+from .._errors import _or_list
+from ..catalog.explore import METHOD_FIELDS, PARAM_FIELDS, SEARCH_FIELDS
+from .options import catalog_option, columns_option, complete_method, format_option
+from .output import echo, render_rows, table_cell, to_json, visible_lines
 
 
 class _Group(click.Group):
@@ -67,9 +69,9 @@ def mine(logs, catalog_path, fresh, secret_words, jobs, quiet) -> None:
         if bars is not None:
             bars.close()
     for failure in outcome.failures:
-        click.echo(f"logminer: {failure}", err=True)
+        click.echo(f"logminer: {visible_lines(str(failure))}", err=True)
     if not quiet:
-        click.echo(outcome.summary(), err=False)
+        click.echo(visible_lines(outcome.summary()))
     if outcome.failures:
         sys.exit(1)
 
@@ -104,118 +106,142 @@ class _ProgressBars:
 @click.argument("pattern", required=False)
 @catalog_option
 @format_option()
-def methods(pattern, catalog_path, fmt) -> None:
-    """List the methods (matching PATTERN: a substring, or a glob like 'clients.*')."""
-    rows = api.list_methods(api.load_catalog(catalog_path, lazy=True), pattern)
-    if fmt == "table":
-        headers = ["method", "calls", "arguments", "required", "last seen"]
-        columns = ["method", "calls", "arguments", "required", "last_seen"]
-        click.echo(render_rows(rows, columns, fmt, headers) if rows else _nothing(pattern))
-    else:
-        click.echo(render_rows(rows, ["method", "calls", "arguments", "required", "last_seen"], fmt))
+@columns_option(METHOD_FIELDS, ("method", "calls", "arguments", "required", "last_seen"))
+def methods(pattern, catalog_path, fmt, columns) -> None:
+    """List the methods, or those matching PATTERN: a substring, or a glob like 'clients.*'.
+
+    Only * and ? are glob characters; brackets are matched as written.
+    """
+    catalog = api.load_catalog(catalog_path, lazy=True)
+    rows = api.list_methods(catalog, pattern)
+    if fmt == "table" and not rows:
+        if not pattern:
+            click.echo("The catalog holds no methods yet.")
+        else:
+            click.echo(
+                _nothing(
+                    f"No method matches {pattern!r}.", api.close_names(catalog, pattern, arguments=False)
+                )
+            )
+        return
+    echo(render_rows(rows, columns, fmt))
+
+
+def _nothing(sentence: str, suggestions: list[str]) -> str:
+    """A search that found nothing, with "did you mean" when some name is close."""
+    return f"{sentence} Did you mean {_or_list(suggestions)}?" if suggestions else sentence
 
 
 @main.command()
-@click.argument("method")
+@click.argument("method", shell_complete=complete_method)
 @catalog_option
 @format_option()
-def show(method, catalog_path, fmt) -> None:
-    """Show what METHOD takes: each argument, required or how often, types, examples, values."""
+@columns_option((*PARAM_FIELDS, "presence"), ("name", "presence", "types", "examples", "values"))
+def show(method, catalog_path, fmt, columns) -> None:
+    """Show what METHOD takes: each argument, required or how often, types, examples, values.
+
+    In the table, values are listed when a few of them recur (a status, a type, a format);
+    --format json and csv hold them all.
+    """
     detail = api.describe_method(api.load_catalog(catalog_path, lazy=True), method)
     if fmt == "json":
         click.echo(to_json(detail))
         return
-    rows = [_show_row(param, detail["calls"]) for param in detail["params"]]
-    columns = ["name", "presence", "types", "examples", "values", "refers_to"]
+    rows = [_param_row(param, detail["calls"], table=fmt == "table") for param in detail["params"]]
     if fmt == "table":
-        click.echo(
-            f"{detail['method']}: {detail['calls']} observed calls, "
-            f"from {detail['first_seen']} to {detail['last_seen']}"
-        )
+        calls = detail["calls"]
+        click.echo(f"{table_cell(detail['method'])}: {calls} observed call{'' if calls == 1 else 's'}")
+        if detail["first_seen"]:
+            click.echo(f"from {detail['first_seen']} to {detail['last_seen']}")
         if detail["dropped_arguments"]:
             click.echo(f"({detail['dropped_arguments']} more argument names were not kept: cap reached)")
-        click.echo(
-            render_rows(
-                rows, columns, fmt, ["argument", "presence", "types", "examples", "values", "refers to"]
-            )
-        )
-    else:
-        click.echo(render_rows(rows, columns, fmt))
+    echo(render_rows(rows, columns, fmt))
 
 
-def _nothing(pattern: str | None) -> str:
-    return f"No method matches {pattern!r}." if pattern else "The catalog holds no methods yet."
-
-
-def _show_row(param: dict, calls: int) -> dict:
-    """One argument as a table row: short cells, values only where they look like a set of choices."""
+def _param_row(param: dict, calls: int, *, table: bool) -> dict:
+    """One argument as a row: ``presence`` added; for a table, values only where they look like choices."""
     presence = "required" if param["required"] else f"{param['seen']}/{calls} ({param['share']:.0%})"
-    if param["secret"]:
-        examples = "(secret: not kept)"
-    else:
-        examples = _quote(", ".join(_quote(example, 24) for example in param["examples"]), 64)
-    values = param["values"] or {}
-    # Worth a column when a few values recur: a status, a type, a format.
-    enum_like = 1 < len(values) <= 8 and sum(values.values()) >= 1.5 * len(values)
-    ranked = sorted(values.items(), key=lambda item: (-item[1], item[0]))
-    return {
-        "name": param["name"],
-        "presence": presence,
-        "types": param["types"],
-        "examples": examples,
-        "values": ", ".join(f"{_quote(value, 16)} {count}" for value, count in ranked) if enum_like else "",
-        "refers_to": param["refers_to"],
-    }
-
-
-def _quote(value: str, width: int) -> str:
-    """A value made visible in a table cell: empty as "", newlines as \\n, long ones shortened."""
-    if value == "":
-        return '""'
-    shown = value.replace("\r", "\\r").replace("\n", "\\n")
-    return shown if len(shown) <= width else shown[: width - 1] + "…"
+    values = param["values"]
+    if values:
+        values = dict(sorted(values.items(), key=lambda item: (-item[1], item[0])))
+    if table:
+        # Worth a column when a few values recur: a status, a type, a format.
+        enum_like = values and 1 < len(values) <= 8 and sum(values.values()) >= 1.5 * len(values)
+        values = values if enum_like else None
+        if param["secret"]:
+            return {**param, "presence": presence, "examples": "(secret: not kept)", "values": None}
+    return {**param, "presence": presence, "values": values}
 
 
 @main.command()
 @click.argument("text")
 @catalog_option
 @format_option()
-def search(text, catalog_path, fmt) -> None:
-    """Find methods and arguments whose names match TEXT (which methods take id_currencies?)."""
-    rows = api.search(api.load_catalog(catalog_path, lazy=True), text)
+@columns_option(SEARCH_FIELDS, SEARCH_FIELDS)
+def search(text, catalog_path, fmt, columns) -> None:
+    """Find methods and arguments whose names match TEXT (which methods take id_currencies?).
+
+    TEXT is a substring, or a glob with * and ?; brackets are matched as written, so
+    'filter[status]' and 'fields[][id]' find those arguments.
+    """
+    catalog = api.load_catalog(catalog_path, lazy=True)
+    rows = api.search(catalog, text)
     if fmt == "table" and not rows:
-        click.echo(f"Nothing in the catalog matches {text!r}.")
+        click.echo(_nothing(f"Nothing in the catalog matches {text!r}.", api.close_names(catalog, text)))
         return
-    click.echo(render_rows(rows, ["method", "argument", "seen", "calls"], fmt))
+    echo(render_rows(rows, columns, fmt))
 
 
 @main.command()
 @catalog_option
 @click.option("--secret", "secret_words", multiple=True, metavar="WORD", help="Add a secret word.")
+@click.option(
+    "--no-secret",
+    "no_secret_words",
+    multiple=True,
+    metavar="WORD",
+    help="Remove a secret word (a default too).",
+)
 @click.option("--max-examples", type=click.IntRange(0, 100), help="Examples kept per argument.")
 @click.option("--max-values", type=click.IntRange(0, 100_000), help="Distinct values listed per argument.")
 @click.option("--max-arguments", type=click.IntRange(1), help="Argument names kept per method.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def settings(catalog_path, secret_words, max_examples, max_values, max_arguments, fmt) -> None:
+@click.option("--max-methods", type=click.IntRange(1), help="Methods kept per catalog.")
+@click.option("--max-exemplars", type=click.IntRange(0, 100), help="Whole example calls kept per method.")
+@click.option(
+    "--max-entry-bytes", type=click.IntRange(1024), help="Log entries larger than this are skipped."
+)
+@format_option(("table", "json"))
+@columns_option(("setting", "value"), ("setting", "value"))
+def settings(catalog_path, secret_words, no_secret_words, fmt, columns, **limits) -> None:
     """Show the catalog's settings, or change them.
 
-    Secret words (argument names holding one keep presence and type only), how many examples are
-    kept and how many distinct values are listed per argument, how many argument names per method.
+    Secret words (argument names holding one keep presence and type only; logminer's defaults plus
+    the words added, less those removed), how many examples, values and example calls are kept,
+    how many argument names per method and methods per catalog, and the largest log entry read.
     Lowering a limit trims what the catalog holds; raising one applies to what is mined next.
+    Changing a setting of a catalog that does not exist yet makes it.
     """
     current = api.change_settings(
-        catalog_path,
-        secret_words=secret_words,
-        max_examples=max_examples,
-        max_values=max_values,
-        max_arguments=max_arguments,
+        catalog_path, secret_words=secret_words, no_secret_words=no_secret_words, **limits
     )
     data = current.to_dict()
     if fmt == "json":
         click.echo(to_json(data))
         return
-    rows = [{"setting": name, "value": value} for name, value in data.items()]
-    click.echo(render_rows(rows, ["setting", "value"], "table"))
+    rows = [{"setting": "secret_words", "value": _words(current)}]
+    rows += [{"setting": name, "value": value} for name, value in data.items() if name.startswith("max_")]
+    echo(render_rows(rows, columns, "table"))
+
+
+def _words(settings: api.Settings) -> str:
+    """The secret words in force, said briefly: the defaults, and what a user added or removed."""
+    added = sorted(set(settings.secret_words) - set(api.DEFAULT_SECRET_WORDS))
+    shown = f"logminer's {len(api.DEFAULT_SECRET_WORDS) - len(settings.no_secret_words)} defaults"
+    if added:
+        shown += ", and " + ", ".join(added)
+    if settings.no_secret_words:
+        shown += "; not " + ", ".join(settings.no_secret_words)
+    return shown + " (--format json lists them all)"
 
 
 # check, call, download, sandbox: the validated-call commands live in their own module.

@@ -13,49 +13,20 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import click
-from click.shell_completion import CompletionItem
 
-from .._errors import CatalogError, Error, UsageError
+from .._errors import CatalogError, UsageError
 from ..calls.items import parse_items
 from ..calls.validate import Finding, enforce, validate
 from ..catalog.model import Catalog
 from ..catalog.store import default_catalog_path, load_catalog
-from .options import catalog_option, format_option
+from .options import catalog_option, columns_option, complete_arguments, format_option, method_argument
 from .output import render_rows, to_json
 
 if TYPE_CHECKING:
     from ..calls.client import Client
 
 
-def _completion_catalog(ctx: click.Context) -> Catalog | None:
-    try:
-        return load_catalog(ctx.params.get("catalog_path"), lazy=True)
-    except Error:
-        return None
-
-
-def _complete_method(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    catalog = _completion_catalog(ctx)
-    if catalog is None:
-        return []
-    return [CompletionItem(name) for name in sorted(catalog.methods) if name.startswith(incomplete)]
-
-
-def _complete_item(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    catalog = _completion_catalog(ctx)
-    method = catalog.method(ctx.params.get("method") or "") if catalog else None
-    if method is None:
-        return []
-    given = {item.split("=", 1)[0].rstrip(":") for item in ctx.params.get("items") or ()}
-    return [
-        CompletionItem(f"{name}=", help=f"seen in {argument.seen} of {method.calls} calls")
-        for name, argument in sorted(method.arguments.items())
-        if name.startswith(incomplete) and (name not in given or name.endswith("[]"))
-    ]
-
-
-method_argument = click.argument("method", shell_complete=_complete_method)
-items_argument = click.argument("items", nargs=-1, metavar="[ARG]...", shell_complete=_complete_item)
+items_argument = click.argument("items", nargs=-1, metavar="[ARG]...", shell_complete=complete_arguments)
 params_option = click.option(
     "--params",
     "params_file",
@@ -194,7 +165,8 @@ def _connection(kwargs: dict[str, Any]) -> dict[str, Any]:
 @catalog_option
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
 @format_option(("table", "json"))
-def check(method, items, params_file, catalog_path, strict, fmt) -> None:
+@columns_option(("level", "argument", "message", "suggestions"), ("level", "argument", "message"))
+def check(method, items, params_file, catalog_path, strict, fmt, columns) -> None:
     """Check a call of METHOD with ARGs against the catalog; nothing is sent.
 
     ARGs are request items: name=value (a string), name:=json (raw JSON), auth[login]=x,
@@ -205,9 +177,7 @@ def check(method, items, params_file, catalog_path, strict, fmt) -> None:
     if fmt == "json":
         click.echo(to_json([finding.to_dict() for finding in findings]))
     elif findings:
-        click.echo(
-            render_rows([finding.to_dict() for finding in findings], ["level", "argument", "message"], fmt)
-        )
+        click.echo(render_rows([finding.to_dict() for finding in findings], columns, fmt))
     else:
         click.echo(f"{method}: nothing to report; the call looks like what the catalog has seen.")
     if any(finding.level == "error" for finding in findings) or (strict and findings):
@@ -225,7 +195,8 @@ def check(method, items, params_file, catalog_path, strict, fmt) -> None:
     "--dry-run", is_flag=True, help="Print the JSON-RPC request (credentials masked); send nothing."
 )
 @format_option(("table", "json"))
-def call(method, items, params_file, catalog_path, mode, strict, dry_run, fmt, **kwargs) -> None:
+@columns_option(("key", "value"), ("key", "value"))
+def call(method, items, params_file, catalog_path, mode, strict, dry_run, fmt, columns, **kwargs) -> None:
     """Validate a call of METHOD with ARGs, send it, and print what it returns.
 
     ARGs are request items (see `logminer check --help`). A reply with code false is an error.
@@ -251,7 +222,7 @@ def call(method, items, params_file, catalog_path, mode, strict, dry_run, fmt, *
         click.echo(to_json(response.data))
     else:
         rows = [{"key": key, "value": value} for key, value in flatten(response.data)]
-        click.echo(render_rows(rows, ["key", "value"], "table") if rows else "(nothing returned)")
+        click.echo(render_rows(rows, columns, "table") if rows else "(nothing returned)")
 
 
 @click.command()

@@ -10,11 +10,11 @@ import sys
 
 import click
 
-from ..catalog.diff import DEFAULT_CONFIDENCE, diff_catalogs
+from ..catalog.diff import CHANGE_FIELDS, DEFAULT_CONFIDENCE, Change, diff_catalogs
 from ..catalog.export import EXPORT_FORMATS, export
 from ..catalog.model import merge as merge_catalogs
 from ..catalog.store import catalog_lock, load_catalog, save_catalog, write_atomically
-from .options import catalog_option, format_option
+from .options import catalog_option, columns_option, format_option
 from .output import render_rows, to_json
 
 catalog_file = click.Path(exists=True, dir_okay=False)
@@ -26,11 +26,12 @@ catalog_file = click.Path(exists=True, dir_okay=False)
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The merged catalog file to write."
 )
 def merge(catalogs, output) -> None:
-    """Merge catalog files (from several hosts, or several logs) into one: counts add, samples combine.
+    """Merge catalog files (from several hosts, or several logs) into one: counts add up.
 
-    The order does not matter. OUTPUT is written atomically and may be one of the inputs; while
-    merging, OUTPUT's catalog lock is held, so a `logminer mine` into it waits, and is waited for
-    (no count is lost to an overwrite).
+    Examples and values are pooled, and the order of the files does not matter. OUTPUT may be one
+    of the inputs; it is replaced in one step, never left half-written. While the merge runs,
+    OUTPUT is locked: a `logminer mine` into it waits for the merge to finish (and the merge for a
+    running mine), so no count is lost.
     """
     with catalog_lock(output):
         merged = merge_catalogs(*(load_catalog(path) for path in catalogs))
@@ -43,6 +44,7 @@ def merge(catalogs, output) -> None:
 @click.argument("old", type=catalog_file)
 @click.argument("new", type=catalog_file)
 @format_option(("table", "json"))
+@columns_option((*CHANGE_FIELDS, "impact"), ("impact", "argument", "detail"))
 @click.option(
     "--confidence",
     type=click.FloatRange(0, 1),
@@ -50,12 +52,13 @@ def merge(catalogs, output) -> None:
     show_default=True,
     help="How sure an absence or narrowing must be, given the calls seen, to count as breaking.",
 )
-def diff(old, new, fmt, confidence) -> None:
+def diff(old, new, fmt, columns, confidence) -> None:
     """Compare two catalogs: methods and arguments added or removed, newly required, type changes.
 
     Exits 1 when a change can break a client of the OLD API (a method or argument removed, a newly
     required argument, a narrower type), 0 otherwise: a gate for CI after a billing upgrade.
     Changes that the calls seen could explain by chance are listed as low evidence and do not fail.
+    The table lists each method's changes under its name (unless --columns has method).
     """
     result = diff_catalogs(load_catalog(old), load_catalog(new), confidence=confidence)
     if fmt == "json":
@@ -63,19 +66,9 @@ def diff(old, new, fmt, confidence) -> None:
     elif not result.changes:
         click.echo("No changes.")
     else:
-        rows = [
-            {
-                "breaking": "BREAKING"
-                if change.breaking
-                else ("low evidence" if change.low_evidence else ""),
-                "kind": change.kind,
-                "method": change.method,
-                "argument": change.argument,
-                "detail": change.detail,
-            }
-            for change in result.changes
-        ]
-        click.echo(render_rows(rows, ["breaking", "kind", "method", "argument", "detail"], "table"))
+        rows = [{**change.to_dict(), "impact": _impact(change)} for change in result.changes]
+        group_by = None if "method" in columns else "method"
+        click.echo(render_rows(rows, columns, "table", group_by=group_by))
         counts = result.to_dict()["counts"]
         click.echo(
             f"\n{counts['changes']} changes, {counts['breaking']} breaking, "
@@ -83,6 +76,13 @@ def diff(old, new, fmt, confidence) -> None:
         )
     if result.breaking:
         sys.exit(1)
+
+
+def _impact(change: Change) -> str | None:
+    """BREAKING, low evidence, or nothing: what a change means to a client of the old API."""
+    if change.breaking:
+        return "BREAKING"
+    return "low evidence" if change.low_evidence else None
 
 
 @click.command("export")
