@@ -13,10 +13,12 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("LOGMINER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Headless with nothing in the background: this machine's network is closed, and a browser that
 # reaches out for updates, sync or QUIC gets its connections refused.

@@ -123,6 +123,8 @@ def large_document(methods: int = 2000, seed: int = 15) -> dict[str, Any]:
         params = _large_params(rng, module)
         legacy = rng.randrange(1, 40) if number % 97 == 0 else 0
         by_day = _calls_by_day(rng, end)
+        if number % 500 == 1:  # counted by an older catalog only: no day, exemplar or container known
+            legacy, by_day = rng.randrange(5, 50), {}
         calls = sum(by_day.values()) + legacy
         for param in params:
             param["known_calls"] = calls - legacy if param["container"] else calls
@@ -132,14 +134,14 @@ def large_document(methods: int = 2000, seed: int = 15) -> dict[str, Any]:
             if not param["secret"]:
                 total = sum(param["types"].values()) or 1
                 param["types"] = {t: max(1, c * param["seen"] // total) for t, c in param["types"].items()}
-        dated = sorted(key for key in by_day if len(key) == 10)
-        exemplars = [_exemplar(name, params, rng, dated[-1 - i]) for i in range(min(2, len(dated)))]
+        dated = sorted(key for key in by_day if len(key) == 10) or ["2024-01-15"]
+        exemplars = [_exemplar(name, params, rng, dated[-1 - i]) for i in range(min(2, len(by_day)))]
         rows.append(
             {
                 "method": name,
                 "module": module,
                 "calls": calls,
-                "first_seen": _first_day(by_day) + "T08:00:00+02:00",
+                "first_seen": _first_day(by_day or {"2024-01-10": 0}) + "T08:00:00+02:00",
                 "last_seen": dated[-1] + "T17:30:00+02:00",
                 "components": {"webAdmin": calls - calls // 3, "jsonrpc": calls // 3},
                 "dropped_arguments": rng.choice([0, 0, 0, 2]),

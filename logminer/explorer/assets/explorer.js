@@ -335,9 +335,9 @@
       target.classList.add("target");
       target.scrollIntoView({ block: "center" });
       if (moveFocus) target.querySelector("th").focus();
-    } else {
+    } else if (moveFocus) {
       main.scrollTop = 0;
-      if (moveFocus) main.querySelector("h1").focus();
+      main.querySelector("h1").focus();
     }
   }
 
@@ -503,7 +503,7 @@
       picture,
       el("div", { class: "chart-axis", "aria-hidden": "true" }, el("span", { text: series[0][0] }), el("span", { text: series[series.length - 1][0] })));
     // A few bars stay narrow rather than fill the width.
-    figure.style.maxWidth = Math.max(12, series.length * 1.5) + "rem";
+    figure.style.maxWidth = Math.max(18, series.length * 1.5) + "rem";
     return figure;
   }
 
@@ -888,11 +888,13 @@
 
   // --- start ---------------------------------------------------------------------------------------
 
+  performance.mark("logminer-parsed");
   buildIndex();
   const catalog = doc.catalog || {};
   document.getElementById("summary").textContent = plural(entries.length, "method") + " · " + plural(catalog.calls, "call") +
     (catalog.last_seen ? " · last seen " + day(catalog.last_seen) : "");
   buildList();
+  performance.mark("logminer-listed");
   applyFilter();
   setupControls();
   render(false);
