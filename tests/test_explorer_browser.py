@@ -157,6 +157,10 @@ def test_a_deep_link_opens_the_method_with_its_arguments(page, pages):
         )
         assert sorted(rows) == sorted(p["name"] for p in METHODS[name]["params"])
         assert page.locator(f'li[data-method="{name}"] a').get_attribute("aria-current") == "page"
+    page.goto(pages["sample"] + "#method=clients.ad")
+    assert page.locator("main h1").inner_text() == "No method clients.ad"
+    page.locator("main").get_by_role("link", name="clients.add").click()
+    assert page.locator("main h1").inner_text() == "clients.add"
 
 
 def test_an_argument_row_shows_presence_types_examples_and_values(page, pages):
@@ -236,12 +240,17 @@ def test_the_keyboard_reaches_the_filter_and_opens_methods(page, pages):
     assert page.evaluate("document.activeElement.closest('li').dataset.method") == "clients.editForm"
     page.keyboard.press("Enter")
     assert page.url.endswith("#method=clients.editForm")
-    # Tab from the filter goes to the sort, then into the list
-    page.locator("input[type=search]").focus()
+    # Tab from the filter goes to the sort, then into the list: the module, its first method
+    page.locator("input[type=search]").fill("")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "sort"
     page.keyboard.press("Tab")
-    assert page.evaluate("document.getElementById('method-list').contains(document.activeElement)")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#module=accounts"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('li').dataset.method") == "accounts.add"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    page.keyboard.press("Enter")
+    assert page.locator("main h1").inner_text() == "accounts.add"
 
 
 def test_back_and_forward(page, pages):

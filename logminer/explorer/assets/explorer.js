@@ -169,7 +169,7 @@
     const fragment = document.createDocumentFragment();
     for (const group of modules.values()) {
       group.list = el("ul");
-      group.node = el("section", { class: "module", "data-module": group.name, "aria-label": "Module " + group.name },
+      group.node = el("section", { class: "module", "data-module": group.name },
         el("h2", null, el("a", { href: moduleHref(group.name) }, shown(group.name))), group.list);
       for (const entry of group.entries) {
         entry.match = el("span", { class: "entry-match", hidden: true });
@@ -657,7 +657,7 @@
 
   function exemplarView(exemplar, index) {
     const call = exemplar.call || {};
-    return el("section", { class: "exemplar", "aria-label": "Example " + (index + 1) },
+    return el("div", { class: "exemplar" },
       el("h3", null, "Example " + (index + 1) + " · ", time(exemplar.time),
         exemplar.arguments !== undefined ? " · " + plural(exemplar.arguments, "argument") : ""),
       typeof call.cli === "string" ? copyable("Command line", call.cli) : null,
