@@ -105,12 +105,13 @@ def test_no_api_without_the_right_token(server, billing):
     for headers in ({TOKEN_HEADER: ""}, {TOKEN_HEADER: "x" * 43}, {TOKEN_HEADER: server.token + "x"}):
         reply = api(server, "/api/check", {"method": "clients.add", "params": {}}, **headers)
         assert reply.status_code == 403
-    reply = httpx.post(
-        base(server) + "/api/call",
-        content=json.dumps({"method": "clients.add", "params": {}}),
-        headers={"Content-Type": "application/json"},
-    )
-    assert reply.status_code == 403
+    for url in ("/api/call", f"/api/call?token={server.token}"):
+        reply = httpx.post(
+            base(server) + url,
+            content=json.dumps({"method": "clients.add", "params": {}}),
+            headers={"Content-Type": "application/json"},
+        )
+        assert reply.status_code == 403
     assert billing.checked == [] and billing.called == []
 
 
@@ -276,6 +277,20 @@ def test_nothing_is_logged(capfd, server):
     captured = capfd.readouterr()
     assert server.token not in captured.err + captured.out
     assert captured.err == ""
+
+
+def test_serve_forever_until_stopped_from_another_thread():
+    import threading
+
+    server = ExplorerServer(sample_document, lambda m, p: [], None)
+    serving = threading.Thread(target=server.serve_forever)
+    serving.start()
+    assert httpx.get(server.url).status_code == 200
+    server.stop()
+    serving.join(timeout=5)
+    assert not serving.is_alive()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(server.url)
 
 
 def test_a_given_port_and_token():

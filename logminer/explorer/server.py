@@ -77,6 +77,7 @@ class ExplorerServer:
         self._stamp: object = _UNSET
         self._page: bytes | None = None
         self._thread: threading.Thread | None = None
+        self._serving = False
         self._httpd = ThreadingHTTPServer((HOST, port), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.explorer = self  # type: ignore[attr-defined]
@@ -87,20 +88,24 @@ class ExplorerServer:
 
     def start(self) -> None:
         """Serve in a background thread (for tests and for a CLI that opens a browser)."""
-        # A short poll interval: stop() waits for the next poll.
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, args=(0.05,), name="logminer-explore", daemon=True
-        )
+        self._serving = True
+        self._thread = threading.Thread(target=self.serve_forever, name="logminer-explore", daemon=True)
         self._thread.start()
 
     def serve_forever(self) -> None:
         """Serve in this thread until :meth:`stop` (from another thread) or KeyboardInterrupt."""
-        self._httpd.serve_forever()
+        self._serving = True
+        try:
+            # A short poll interval: stop() waits for the next poll.
+            self._httpd.serve_forever(poll_interval=0.05)
+        finally:
+            self._serving = False
 
     def stop(self) -> None:
-        """Stop serving and close the socket."""
-        if self._thread is not None:
+        """Stop serving (if serving, from another thread) and close the socket."""
+        if self._serving:
             self._httpd.shutdown()
+        if self._thread is not None:
             self._thread.join()
             self._thread = None
         self._httpd.server_close()
@@ -183,9 +188,11 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _Refused(HTTPStatus.FORBIDDEN, "Requests from other sites are refused.")
         elif (self.headers.get("Sec-Fetch-Site") or "").lower() in ("cross-site", "same-site"):
             raise _Refused(HTTPStatus.FORBIDDEN, "Requests from other sites are refused.")
+        # The page's URL holds the token; the API takes it only in the header, which no form can send.
         given = self.headers.get(TOKEN_HEADER)
-        if given is None:
+        if given is None and self.command == "GET":
             given = (parse_qs(urlsplit(self.path).query).get("token") or [""])[0]
+        given = given or ""
         if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), explorer.token.encode("utf-8")):
             raise _Refused(
                 HTTPStatus.FORBIDDEN,
