@@ -54,7 +54,7 @@ def measure(path: Path, runs: int = 3) -> dict:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
             page.goto(path.resolve().as_uri())
-            page.wait_for_function("performance.getEntriesByName('logminer-ready').length > 0")
+            page.wait_for_function("() => performance.getEntriesByName('logminer-ready').length > 0")
             ready.append(page.evaluate("performance.getEntriesByName('logminer-ready')[0].startTime"))
             fcp = "performance.getEntriesByName('first-contentful-paint')[0]"
             paint.append(page.evaluate(f"({fcp} || {{startTime: NaN}}).startTime"))

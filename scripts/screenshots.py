@@ -44,7 +44,7 @@ def take(document: dict, out: Path, method: str | None = None) -> list[Path]:
         page = context.new_page()
         for name, (route, text) in shots.items():
             page.goto(page_file.as_uri() + route)
-            page.wait_for_function("performance.getEntriesByName('logminer-ready').length > 0")
+            page.wait_for_function("() => performance.getEntriesByName('logminer-ready').length > 0")
             page.fill("input[type=search]", text)
             page.wait_for_timeout(100)
             page.locator("main h1").focus()

@@ -68,11 +68,10 @@ def visible_methods(page) -> list[str]:
 
 
 def filter_list(page, text: str) -> list[str]:
+    """Type ``text`` into the filter and wait until the page has filtered with it."""
+    before = page.evaluate("performance.getEntriesByName('logminer-filter').length")
     page.fill("input[type=search]", text)
-    page.wait_for_function(
-        "t => document.getElementById('filter-count').textContent.includes(' of ') === !!t.trim()", arg=text
-    )
-    page.wait_for_timeout(20)
+    page.wait_for_function("n => performance.getEntriesByName('logminer-filter').length > n", arg=before)
     return visible_methods(page)
 
 
@@ -230,7 +229,7 @@ def test_the_keyboard_reaches_the_filter_and_opens_methods(page, pages):
     page.locator("body").press("/")
     assert page.evaluate("document.activeElement.type") == "search"
     page.keyboard.type("clients.ed")
-    page.wait_for_function("document.getElementById('filter-count').textContent.startsWith('2 of')")
+    page.wait_for_function("() => document.getElementById('filter-count').textContent.startsWith('2 of')")
     page.keyboard.press("Enter")
     assert page.locator("main h1").inner_text() == "clients.edit"
     assert page.evaluate("document.activeElement.tagName") == "H1"
@@ -242,6 +241,7 @@ def test_the_keyboard_reaches_the_filter_and_opens_methods(page, pages):
     assert page.url.endswith("#method=clients.editForm")
     # Tab from the filter goes to the sort, then into the list: the module, its first method
     page.locator("input[type=search]").fill("")
+    page.wait_for_function("() => document.getElementById('filter-count').textContent === '43 methods'")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "sort"
     page.keyboard.press("Tab")
@@ -415,6 +415,14 @@ class FakeBilling:
         return {"sent": True, "findings": findings, "reply": reply, "error": None, "command": command}
 
 
+def wait_until(condition, timeout: float = 10) -> None:
+    """Poll a condition on the server's side (what the fake billing was given) until it holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
 def served(billing: FakeBilling, call: bool = True) -> ExplorerServer:
     return ExplorerServer(lambda: copy.deepcopy(SAMPLE), billing.check, billing.call if call else None)
 
@@ -447,7 +455,6 @@ def test_try_it_checks_as_the_user_types_and_sends(page):
         rows = section.locator(".row")
         rows.last.locator("input").first.fill("comment")
         rows.last.locator("input").nth(1).fill("hello </script>")
-        page.wait_for_timeout(400)
         section.get_by_role("button", name="Send").click()
         section.locator(".result pre.reply").wait_for()
         assert billing.called[-1]["comment"] == "hello </script>"
@@ -469,9 +476,7 @@ def test_try_it_builds_nested_params_and_edits_raw_json(page):
         assert params["settings"]["mail"]["from"]
         params["extra"] = {"list": [1, 2]}
         area.fill(json.dumps(params))
-        page.wait_for_function("d => d.length > 0", arg=[1])
-        page.wait_for_timeout(500)
-        assert billing.checked[-1] == params
+        wait_until(lambda: billing.checked[-1] == params)
         section.get_by_label("Edit as JSON").uncheck()
         names = section.locator("input[list]").evaluate_all("inputs => inputs.map(i => i.value)")
         assert "settings[mail][from]" in names and "extra[list][]" in names
