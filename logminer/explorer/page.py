@@ -10,6 +10,19 @@ A Content-Security-Policy in the page allows exactly the page's own script and s
 SHA-256) and no connection, so even a mistake in the script could not load or send anything.
 Served by ``logminer explore``, the same page also talks to its own server (``connect-src 'self'``)
 for "Try it"; the server sends the same policy as a header (:func:`content_security_policy`).
+
+The fields the page reads (all but a method's name may be missing; nothing else is needed):
+
+- ``logminer``, ``generated``;
+- ``catalog``: ``methods``, ``calls``, ``first_seen``, ``last_seen``, ``sources``;
+- each of ``methods``: ``method``, ``module``, ``calls``, ``first_seen``, ``last_seen``, ``components``,
+  ``dropped_arguments``, ``legacy_calls``, ``calls_by_day`` (``YYYY-MM-DD`` days, ``YYYY-MM`` months),
+  ``params``, ``exemplars``;
+- each of ``params``: ``name`` (a bracket path), ``seen``, ``known_calls`` (0: presence unknown),
+  ``share`` (only without ``known_calls``), ``required``, ``types``, ``examples``, ``values`` (null:
+  too many), ``refers_to``, ``secret``, ``container``, ``closed_set``;
+- each of ``exemplars``: ``time``, ``arguments``, ``call`` (``cli``, ``python``, ``json``: copied as
+  they are), and ``params`` (the first exemplar's fill "Try it").
 """
 
 from __future__ import annotations
