@@ -6,13 +6,17 @@ import os
 
 import pytest
 
+from tests import browser
 from tests.helpers import FIXTURE, PHP, PhpPrintR
 
 
 def pytest_collection_modifyitems(config, items):
-    """With LOGMINER_REQUIRE_PHP=1 (CI), a missing php-cli fails the run instead of skipping tests."""
+    """With LOGMINER_REQUIRE_PHP=1 or LOGMINER_REQUIRE_BROWSER=1 (CI), what is missing fails the run."""
     if PHP is None and os.environ.get("LOGMINER_REQUIRE_PHP") == "1":
         raise pytest.UsageError("php-cli is required (LOGMINER_REQUIRE_PHP=1) but `php` is not on PATH.")
+    reason = browser.missing()
+    if reason and os.environ.get("LOGMINER_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"The browser tests are required (LOGMINER_REQUIRE_BROWSER=1): {reason}.")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,11 @@
+"""The explorer: the catalog as one self-contained HTML page, and the same page served with "Try it".
+
+- :func:`render_page` turns a catalog's document into the page (``logminer export --format html``);
+- :class:`ExplorerServer` serves it on 127.0.0.1 with a JSON API for checking and sending calls
+  (``logminer explore``).
+"""
+
+from .page import content_security_policy, render_page
+from .server import ExplorerServer
+
+__all__ = ["ExplorerServer", "content_security_policy", "render_page"]

@@ -1,0 +1,542 @@
+"""The explorer page in a real headless Chromium: offline from file://, filtering, deep links, copying,
+the keyboard, narrow and dark screens, hostile data, and "Try it" against a served page."""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import json
+import re
+import time
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import expect
+
+from logminer.explorer import ExplorerServer, render_page
+from logminer.explorer.server import NO_BILLING
+from tests.browser import chromium, needs_browser
+from tests.explorer_documents import INJECTIONS, hostile_document, large_document, sample_document
+
+pytestmark = [needs_browser, pytest.mark.browser]
+
+SAMPLE = sample_document()
+METHODS = {method["method"]: method for method in SAMPLE["methods"]}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with chromium() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def large():
+    return large_document()
+
+
+@pytest.fixture(scope="session")
+def pages(tmp_path_factory, large):
+    """The sample, hostile and large documents written as explorer pages: name -> file:// URL."""
+    folder = tmp_path_factory.mktemp("explorer")
+    urls = {}
+    for name, document in (("sample", SAMPLE), ("hostile", hostile_document()), ("large", large)):
+        path = folder / f"{name}.html"
+        path.write_text(render_page(document), encoding="utf-8")
+        urls[name] = path.as_uri()
+    return urls
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert errors == []
+
+
+def visible_methods(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "li[data-method]", "items => items.filter(i => i.offsetParent !== null).map(i => i.dataset.method)"
+    )
+
+
+def filter_list(page, text: str) -> list[str]:
+    """Type ``text`` into the filter and wait until the page has filtered with it."""
+    before = page.evaluate("performance.getEntriesByName('logminer-filter').length")
+    page.fill("input[type=search]", text)
+    page.wait_for_function("n => performance.getEntriesByName('logminer-filter').length > n", arg=before)
+    return visible_methods(page)
+
+
+def matches(pattern: str, name: str) -> bool:
+    """The filter's rule, as logminer methods and search read it: a glob with * or ?, else a substring."""
+    pattern, name = pattern.lower(), name.lower()
+    if "*" in pattern or "?" in pattern:
+        return fnmatch.fnmatchcase(name, pattern.replace("[", "[[]"))
+    return pattern in name
+
+
+def test_the_file_opens_offline_and_lists_every_method(context, pages):
+    """Every request but the file itself is aborted and recorded: there must be none."""
+    others = []
+
+    def only_the_file(route):
+        if route.request.url == pages["sample"]:
+            route.continue_()
+        else:
+            others.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_file)
+    page = context.new_page()
+    page.goto(pages["sample"])
+    listed = page.eval_on_selector_all("li[data-method]", "items => items.map(i => i.dataset.method)")
+    assert sorted(listed) == sorted(METHODS)
+    assert len(visible_methods(page)) == 43
+    expect(page.locator("main h1")).to_have_text("JeraSoft Billing Management API")
+    assert page.locator("input[type=search]").count() == 1
+    page.goto(pages["sample"] + "#method=clients.add")
+    page.get_by_role("button", name="Copy Command line").first.click()
+    assert others == []
+
+
+def test_the_filter_narrows_the_list_by_method_name(page, pages):
+    page.goto(pages["sample"])
+    for text in ["clients.", "CLIENTS.ADD", "*.list", "clients.?dd", "reports.*", "nothing-like-it"]:
+        expected = {
+            name
+            for name, method in METHODS.items()
+            if matches(text, name) or any(matches(text, p["name"]) for p in method["params"])
+        }
+        assert set(filter_list(page, text)) == expected, text
+        count = page.locator("#filter-count").inner_text()
+        assert count == f"{len(expected)} of 43 methods"
+    assert page.locator("section.module:visible").count() == 0
+
+
+def test_the_filter_finds_methods_by_argument_name_and_says_which(page, pages):
+    page.goto(pages["sample"])
+    found = filter_list(page, "cp_modules")
+    assert set(found) == {
+        n for n, m in METHODS.items() if any("cp_modules" in p["name"] for p in m["params"])
+    }
+    match = page.locator('li[data-method="clients.add"] .entry-match')
+    assert match.inner_text().startswith("argument")
+    assert "cp_modules" in match.inner_text()
+    # brackets are literal: settings[mail] is an argument, not a character class
+    assert filter_list(page, "settings[mail]") == ["settings.edit"]
+    assert set(filter_list(page, "filter[*]")) == {"reports.summary.export"}
+    assert len(filter_list(page, "")) == 43
+
+
+def test_sorting_by_calls_and_last_seen(page, pages):
+    page.goto(pages["sample"])
+    page.select_option("#sort", "calls")
+    busiest = max(METHODS.values(), key=lambda m: m["calls"])
+    first_module = page.locator("section.module").first
+    assert first_module.get_attribute("data-module") == "clients"
+    assert first_module.locator("li[data-method]").first.get_attribute("data-method") == busiest["method"]
+    page.select_option("#sort", "name")
+    assert visible_methods(page) == sorted(METHODS, key=lambda n: (n.split(".")[0], n))
+
+
+def test_a_deep_link_opens_the_method_with_its_arguments(page, pages):
+    for name in ["clients.add", "settings.edit", "reports.summary.export", "currencies.list"]:
+        page.goto(pages["sample"] + "#method=" + quote(name, safe=""))
+        expect(page.locator("main h1")).to_have_text(name)
+        rows = page.eval_on_selector_all(
+            "main tr[data-argument]", "rows => rows.map(r => r.dataset.argument)"
+        )
+        assert sorted(rows) == sorted(p["name"] for p in METHODS[name]["params"])
+        assert page.locator(f'li[data-method="{name}"] a').get_attribute("aria-current") == "page"
+    page.goto(pages["sample"] + "#method=clients.ad")
+    expect(page.locator("main h1")).to_have_text("No method clients.ad")
+    page.locator("main").get_by_role("link", name="clients.add").click()
+    expect(page.locator("main h1")).to_have_text("clients.add")
+
+
+def test_an_argument_row_shows_presence_types_examples_and_values(page, pages):
+    page.goto(pages["sample"] + "#method=clients.add")
+    row = page.locator('tr[data-argument="id_companies"]')
+    assert "required" in row.inner_text()
+    assert "16/16 · 100%" in row.inner_text()
+    assert "int:15 bool:1" in row.locator("td").nth(1).inner_text()
+    row.locator("a.ref").click()
+    expect(page).to_have_url(re.compile("#module=companies$"))
+    expect(page.locator("main h1")).to_have_text("companies")
+    assert "companies.add" in page.locator("main table").inner_text()
+    page.goto(pages["sample"] + "#method=users.add")
+    assert page.locator('tr[data-argument="password"]').inner_text().count("secret: not kept") == 2
+
+
+def test_bracket_paths_fold_as_a_tree(page, pages):
+    page.goto(pages["sample"] + "#method=settings.edit")
+    fold = page.locator('tr[data-argument="settings"] button.fold')
+    assert fold.get_attribute("aria-expanded") == "true"
+    child = page.locator('tr[data-argument="settings[mail][from]"]')
+    assert child.is_visible()
+    fold.click()
+    assert fold.get_attribute("aria-expanded") == "false"
+    assert not child.is_visible()
+    assert page.locator('tr[data-argument="section"]').is_visible()
+    fold.press("Enter")
+    assert child.is_visible()
+
+
+def test_a_deep_link_to_an_argument_marks_its_row(page, pages):
+    page.goto(
+        pages["sample"] + "#method=reports.summary.export&argument=" + quote("filter[id_clients][]", safe="")
+    )
+    row = page.locator("tr.target")
+    assert row.get_attribute("data-argument") == "filter[id_clients][]"
+
+
+def test_copy_buttons_copy_the_exemplar_text_exactly(context, pages):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(pages["sample"] + "#method=clients.add")
+    exemplar = METHODS["clients.add"]["exemplars"][0]["call"]
+    for label, key in (("Command line", "cli"), ("Python", "python"), ("JSON-RPC body", "json")):
+        page.get_by_role("button", name=f"Copy {label}").first.click()
+        expect(page.locator("#toast")).to_have_text(f"Copied {label}")
+        assert page.evaluate("navigator.clipboard.readText()") == exemplar[key]
+
+
+def test_without_the_clipboard_the_text_is_shown_selected(context, pages):
+    context.add_init_script("navigator.clipboard.writeText = () => Promise.reject(new Error('blocked'))")
+    page = context.new_page()
+    page.goto(pages["sample"] + "#method=clients.add")
+    page.get_by_role("button", name="Copy Command line").first.click()
+    area = page.locator("textarea.fallback")
+    expect(area).to_be_visible()
+    assert area.input_value() == METHODS["clients.add"]["exemplars"][0]["call"]["cli"]
+    selected = page.evaluate(
+        "(() => { const a = document.activeElement;"
+        " return a.value.slice(a.selectionStart, a.selectionEnd); })()"
+    )
+    assert selected == area.input_value()
+
+
+def test_the_keyboard_reaches_the_filter_and_opens_methods(page, pages):
+    page.goto(pages["sample"])
+    page.locator("body").press("/")
+    assert page.evaluate("document.activeElement.type") == "search"
+    page.keyboard.type("clients.ed")
+    page.wait_for_function("() => document.getElementById('filter-count').textContent.startsWith('2 of')")
+    page.keyboard.press("Enter")
+    expect(page.locator("main h1")).to_have_text("clients.edit")
+    assert page.evaluate("document.activeElement.tagName") == "H1"
+    page.locator("body").press("/")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.closest('li').dataset.method") == "clients.editForm"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#method=clients.editForm$"))
+    # Tab from the filter goes to the sort, then into the list: the module, its first method
+    page.locator("input[type=search]").fill("")
+    page.wait_for_function("() => document.getElementById('filter-count').textContent === '43 methods'")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "sort"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#module=accounts"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('li').dataset.method") == "accounts.add"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    page.keyboard.press("Enter")
+    expect(page.locator("main h1")).to_have_text("accounts.add")
+
+
+def test_back_and_forward(page, pages):
+    page.goto(pages["sample"] + "#method=clients.add")
+    page.locator('li[data-method="users.add"] a').click()
+    expect(page.locator("main h1")).to_have_text("users.add")
+    page.go_back()
+    expect(page.locator("main h1")).to_have_text("clients.add")
+    page.go_forward()
+    expect(page.locator("main h1")).to_have_text("users.add")
+
+
+def test_a_narrow_screen_has_no_horizontal_scroll(page, pages):
+    page.set_viewport_size({"width": 360, "height": 740})
+    for route in ["", "#method=clients.add", "#method=settings.edit", "#module=clients", "#method=users.add"]:
+        page.goto("about:blank")  # a new load each time, so the view is drawn when goto returns
+        page.goto(pages["sample"] + route)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, route
+        nav = page.locator("nav").bounding_box()
+        main = page.locator("main").bounding_box()
+        assert nav["y"] + nav["height"] <= main["y"] + 1  # the list above the method
+
+
+# The contrast (WCAG 2) of each element's text against the first opaque background behind it.
+CONTRASTS = """selectors => selectors.map(selector => {
+    const element = document.querySelector(selector);
+    const rgb = text => text.match(/[\\d.]+/g).map(Number);
+    const luminance = ([r, g, b]) => [r, g, b].map(c => c / 255)
+        .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+        .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    let behind = element;
+    while (behind && (rgb(getComputedStyle(behind).backgroundColor)[3] === 0)) behind = behind.parentElement;
+    const [a, b] = [luminance(rgb(getComputedStyle(element).color)),
+                    luminance(rgb(getComputedStyle(behind || document.body).backgroundColor))];
+    return [selector, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+})"""
+TEXTS = [
+    "main h1",
+    ".crumb",
+    ".facts dt",
+    ".help",
+    ".entry-meta",
+    ".module h2",
+    "main td .small",
+    "main a",
+    ".count",
+]
+
+
+def test_the_dark_scheme_applies_and_text_contrast_suffices_in_both(page, pages):
+    page.goto(pages["sample"] + "#method=clients.add")
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    light_contrasts = page.evaluate(CONTRASTS, TEXTS)
+    page.emulate_media(color_scheme="dark")
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert light == "rgb(255, 255, 255)"
+    assert dark == "rgb(13, 17, 23)"
+    for selector, ratio in light_contrasts + page.evaluate(CONTRASTS, TEXTS):
+        assert ratio >= 4.5, (selector, ratio)
+
+
+def test_injected_script_never_runs(page, pages):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    document = hostile_document()
+    evil = document["methods"][-1]
+    page.goto(pages["hostile"])
+    page.goto(pages["hostile"] + "#method=" + quote(evil["method"], safe=""))
+    expect(page.locator("main h1")).to_have_text(evil["method"])
+    rows = page.eval_on_selector_all("main tr[data-argument]", "rows => rows.map(r => r.dataset.argument)")
+    assert sorted(rows) == sorted(p["name"] for p in evil["params"])
+    assert INJECTIONS[0] in page.locator("main").inner_text()
+    filter_list(page, INJECTIONS[1])
+    page.goto(pages["hostile"] + "#module=" + quote(INJECTIONS[1][:20], safe=""))
+    page.wait_for_timeout(100)
+    assert page.evaluate("window.pwned") is None
+    assert dialogs == []
+    assert page.locator("main img, main svg[onload], main script").count() == 0
+
+
+def test_a_large_catalog_opens_and_filters_quickly(page, pages, large):
+    started = time.perf_counter()
+    page.goto(pages["large"])
+    assert page.locator("li[data-method]").count() == 2000
+    ready = page.evaluate("performance.getEntriesByName('logminer-ready')[0].startTime")
+    assert ready < 5000, ready
+    assert time.perf_counter() - started < 10
+    found = filter_list(page, "id_vouchers")
+    assert len(found) == 20 and all(name.startswith("vouchers.") for name in found)
+    filter_took = page.evaluate(
+        "Math.max(...performance.getEntriesByName('logminer-filter').map(e => e.duration))"
+    )
+    assert filter_took < 500, filter_took
+    # a method of two years: whole months first, then each day
+    page.locator('li[data-method="vouchers.add"] a').click()
+    expect(page.locator("main h1")).to_have_text("vouchers.add")
+    method = next(m for m in large["methods"] if m["method"] == "vouchers.add")
+    months = [key for key in method["calls_by_day"] if len(key) == 7]
+    days = [key for key in method["calls_by_day"] if len(key) == 10]
+    assert page.locator("svg.chart.months rect").count() == len(months)
+    assert page.locator("svg.chart.days rect").count() == len(days)
+    assert "By month" in page.locator("main").inner_text()
+
+
+def test_calls_an_older_catalog_counted_are_said_to_be_undated(page, pages, large):
+    partly = large["methods"][0]
+    page.goto(pages["large"] + "#method=" + partly["method"])
+    first_day = min(key for key in partly["calls_by_day"] if len(key) == 7)
+    note = page.locator("main .note").inner_text()
+    assert note.startswith(f"{partly['legacy_calls']} calls before {first_day} not dated")
+    only_old = large["methods"][1]
+    assert only_old["calls_by_day"] == {} and only_old["legacy_calls"] == only_old["calls"]
+    page.goto(pages["large"] + "#method=" + only_old["method"])
+    expect(page.locator("main h1")).to_have_text(only_old["method"])
+    main = page.locator("main")
+    assert f"{only_old['calls']} calls not dated" in main.inner_text()
+    assert "No dated calls." in main.inner_text() and "No example call was kept." in main.inner_text()
+    assert page.locator('tr[data-argument="filter"] td').first.inner_text() == "unknown"
+
+
+# --- served: Try it -----------------------------------------------------------------------------------
+
+
+class FakeBilling:
+    """check and call as the lead's code will give them: findings for a misspelt name, a masked reply."""
+
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
+        self.checked: list[dict] = []
+        self.called: list[dict] = []
+
+    def check(self, method: str, params: dict) -> list[dict]:
+        self.checked.append(params)
+        return [
+            {
+                "level": "error",
+                "argument": name,
+                "message": f"{method} takes no {name}.",
+                "suggestions": ["name"],
+            }
+            for name in params
+            if name == "nmae"
+        ]
+
+    def call(self, method: str, params: dict) -> dict:
+        findings = self.check(method, params)
+        command = (
+            "logminer call "
+            + method
+            + " "
+            + " ".join(f"{k}={v}" for k, v in params.items() if isinstance(v, str))
+        )
+        if self.strict:
+            findings = findings or [
+                {
+                    "level": "warning",
+                    "argument": None,
+                    "message": "Strict: nothing is sent.",
+                    "suggestions": [],
+                }
+            ]
+            return {"sent": False, "findings": findings, "reply": None, "error": None, "command": command}
+        self.called.append(params)
+        reply = {"jsonrpc": "2.0", "id": 1, "result": {"id_clients": 42, "cp_password": "********"}}
+        return {"sent": True, "findings": findings, "reply": reply, "error": None, "command": command}
+
+
+def wait_until(condition, timeout: float = 10) -> None:
+    """Poll a condition on the server's side (what the fake billing was given) until it holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def served(billing: FakeBilling, call: bool = True) -> ExplorerServer:
+    return ExplorerServer(lambda: copy.deepcopy(SAMPLE), billing.check, billing.call if call else None)
+
+
+def open_try_it(page, server: ExplorerServer, method: str = "clients.add"):
+    page.goto(server.url + "#method=" + method)
+    section = page.locator("section.try")
+    section.scroll_into_view_if_needed()
+    page.wait_for_selector("section.try .findings")
+    return section
+
+
+def test_try_it_checks_as_the_user_types_and_sends(page):
+    billing = FakeBilling()
+    with served(billing) as server:
+        section = open_try_it(page, server)
+        names = section.locator("input[list]")
+        exemplar = METHODS["clients.add"]["exemplars"][0]["params"]
+        assert names.count() >= len(exemplar)
+        assert "No findings" in section.locator(".findings").inner_text()
+        assert billing.checked[0]["name"] == exemplar["name"]
+        name = section.locator('input[list][value="name"]')
+        name.fill("nmae")
+        section.locator(".findings li.error").wait_for()
+        assert "takes no nmae" in section.locator(".findings").inner_text()
+        section.get_by_role("button", name="Use name instead of nmae").click()
+        assert name.input_value() == "name"
+        section.locator(".findings li.ok").wait_for()
+        section.get_by_role("button", name="Add argument").click()
+        rows = section.locator(".row")
+        rows.last.locator("input").first.fill("comment")
+        rows.last.locator("input").nth(1).fill("hello </script>")
+        section.get_by_role("button", name="Send").click()
+        section.locator(".result pre.reply").wait_for()
+        assert billing.called[-1]["comment"] == "hello </script>"
+        assert (
+            json.loads(section.locator(".result pre.reply").inner_text())["result"]["cp_password"]
+            == "********"
+        )
+        assert section.locator(".result h3").first.inner_text() == "Sent"
+        assert "logminer call clients.add" in section.locator(".result .copyable").inner_text()
+
+
+def test_try_it_builds_nested_params_and_edits_raw_json(page):
+    billing = FakeBilling()
+    with served(billing) as server:
+        section = open_try_it(page, server, "settings.edit")
+        section.get_by_label("Edit as JSON").check()
+        area = section.locator("textarea")
+        params = json.loads(area.input_value())
+        assert params["settings"]["mail"]["from"]
+        params["extra"] = {"list": [1, 2]}
+        area.fill(json.dumps(params))
+        wait_until(lambda: billing.checked[-1] == params)
+        section.get_by_label("Edit as JSON").uncheck()
+        names = section.locator("input[list]").evaluate_all("inputs => inputs.map(i => i.value)")
+        assert "settings[mail][from]" in names and "extra[list][]" in names
+
+
+def test_a_strict_refusal_sends_nothing_and_says_so(page):
+    billing = FakeBilling(strict=True)
+    with served(billing) as server:
+        section = open_try_it(page, server)
+        section.get_by_role("button", name="Send").click()
+        section.locator(".result h3").first.wait_for()
+        assert section.locator(".result h3").first.inner_text() == "Not sent"
+        assert "Nothing was sent" in section.locator(".result").inner_text()
+        assert "Strict: nothing is sent." in section.locator(".result").inner_text()
+        assert billing.called == []
+
+
+def test_without_a_billing_send_is_disabled_and_says_how(page):
+    billing = FakeBilling()
+    with served(billing, call=False) as server:
+        section = open_try_it(page, server)
+        assert section.get_by_role("button", name="Send").is_disabled()
+        assert NO_BILLING in section.inner_text()
+
+
+def test_another_origin_cannot_use_the_api(page):
+    """A page on another origin can neither read the API (no CORS) nor make it act (Origin refused)."""
+    billing = FakeBilling()
+    with served(billing) as server, served(FakeBilling()) as elsewhere:
+        page.goto(elsewhere.url)
+        outcome = page.evaluate(
+            """async ([url, token]) => {
+                const results = [];
+                try {
+                    await fetch(url + "/api/call", {method: "POST",
+                        body: '{"method":"clients.add","params":{}}',
+                        headers: {"Content-Type": "application/json", "X-Logminer-Token": token}});
+                    results.push("read");
+                } catch (error) { results.push("blocked"); }
+                try {
+                    const blind = await fetch(url + "/api/call", {method: "POST", mode: "no-cors",
+                        body: '{"method":"clients.add","params":{}}',
+                        headers: {"Content-Type": "text/plain"}});
+                    results.push(blind.type);
+                } catch (error) { results.push("blocked"); }
+                return results;
+            }""",
+            [f"http://127.0.0.1:{server.port}", server.token],
+        )
+        assert outcome[0] == "blocked" and outcome[1] in ("blocked", "opaque")
+        assert billing.called == [] and billing.checked == []
+
+
+def test_the_served_page_without_the_token_shows_nothing(page):
+    with served(FakeBilling()) as server:
+        reply = page.goto(f"http://127.0.0.1:{server.port}/#method=clients.add")
+        assert reply.status == 403
+        assert "clients.add" not in page.content()
