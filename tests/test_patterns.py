@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import logminer
+from logminer.catalog.suggest import suggest
 from logminer.cli import main
 from tests.helpers import request_log
 
@@ -88,5 +89,5 @@ def test_nothing_found_says_so_and_suggests_close_names(catalog):
 
 def test_a_short_name_inside_a_longer_one_is_no_suggestion():
     """`client` suggests `clients`, but `id` (in every id_ name) suggests nothing for `id_curency`."""
-    assert logminer.suggest("client", ["clients", "id"]) == ["clients"]
-    assert logminer.suggest("id_curency", ["id", "date"]) == []
+    assert suggest("client", ["clients", "id"]) == ["clients"]
+    assert suggest("id_curency", ["id", "date"]) == []
