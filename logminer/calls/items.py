@@ -148,3 +148,31 @@ def _quoted(item: str) -> str:
     if equals and _secret(name):
         return repr(f"{name}={MASK}")
     return repr(item)
+
+
+def to_items(params: dict[str, Any] | list[Any]) -> list[str]:
+    """Request items that ``parse_items`` reads back into ``params``: the inverse of it.
+
+    A string is ``name=value``; anything else (a number, an empty array) ``name:=json``; a list of
+    values repeats ``name[]=value``; a list holding arrays numbers its items (``fields[0][id]=5``),
+    since ``fields[][id]=5 fields[][value]=x`` would make two items.
+    """
+    items: list[str] = []
+    stack: list[tuple[str, Any]] = [(str(key), value) for key, value in reversed(list(_pairs(params)))]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, (dict, list)) and value:
+            appendable = isinstance(value, list) and not any(isinstance(item, (dict, list)) for item in value)
+            children = [
+                (f"{path}[]" if appendable else f"{path}[{key}]", item) for key, item in _pairs(value)
+            ]
+            stack.extend(reversed(children))
+        elif isinstance(value, str):
+            items.append(f"{path}={value}")
+        else:
+            items.append(f"{path}:={json.dumps(value, ensure_ascii=False)}")
+    return items
+
+
+def _pairs(value: dict[str, Any] | list[Any]) -> Iterable[tuple[Any, Any]]:
+    return value.items() if isinstance(value, dict) else enumerate(value)

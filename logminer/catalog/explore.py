@@ -7,16 +7,32 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import date
 from typing import Any
 
 from .._errors import UnknownMethod
 from .dates import iso
+from .exemplars import Exemplar
 from .model import Catalog, Method
 from .suggest import suggest
 
 # The fields of the rows each question answers with (the names ``--columns`` takes).
 METHOD_FIELDS = ("method", "calls", "arguments", "required", "first_seen", "last_seen", "components")
-PARAM_FIELDS = ("name", "seen", "required", "share", "types", "examples", "values", "refers_to", "secret")
+PARAM_FIELDS = (
+    "name",
+    "seen",
+    "known_calls",
+    "required",
+    "share",
+    "types",
+    "examples",
+    "values",
+    "closed_set",
+    "withheld",
+    "refers_to",
+    "container",
+    "secret",
+)
 SEARCH_FIELDS = ("method", "argument", "seen", "calls")
 
 
@@ -43,17 +59,23 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
 
 
-def list_methods(catalog: Catalog, pattern: str | None = None) -> list[dict[str, Any]]:
-    """Every method (or those matching ``pattern``), sorted by name.
+def list_methods(
+    catalog: Catalog, pattern: str | None = None, *, since: date | None = None
+) -> list[dict[str, Any]]:
+    """Every method (or those matching ``pattern``, or called on or after the day ``since``),
+    sorted by name.
 
     A pattern with ``*`` or ``?`` is a glob that must match the whole name (``clients.*``); any other
     is a substring. Either way case does not matter, and brackets are matched as they are written.
+    Days are the log's own: a method last called at 23:30+0200 on the 10th was called on the 10th.
     """
     rows = []
     for name in sorted(catalog.methods):
         if not _matches(pattern, name):
             continue
         method = catalog.methods[name]
+        if since is not None and (method.last_seen is None or method.last_seen.date() < since):
+            continue
         rows.append(
             {
                 "method": name,
@@ -77,20 +99,26 @@ def find_method(catalog: Catalog, name: str) -> Method:
 
 
 def describe_method(catalog: Catalog, name: str) -> dict[str, Any]:
-    """One method and its arguments: required ones first, then by how often they were seen."""
+    """One method: its calls (per day too), its example calls, and its arguments, required ones
+    first, then by how often they were seen (the object ``show --format json`` prints)."""
     method = find_method(catalog, name)
     params = []
     for argument in method.arguments.values():
+        known = method.known_calls(argument)
         params.append(
             {
                 "name": argument.name,
                 "seen": argument.seen,
+                "known_calls": known,
                 "required": method.required(argument),
-                "share": round(argument.seen / method.calls, 4) if method.calls else 0.0,
-                "types": dict(sorted(argument.types.items(), key=lambda item: -item[1])),
+                "share": round(argument.seen / known, 4) if known else 0.0,
+                "types": dict(sorted(argument.types.items(), key=lambda item: (-item[1], item[0]))),
                 "examples": list(argument.examples),
                 "values": dict(argument.values) if argument.values else None,
+                "closed_set": argument.closed,
+                "withheld": argument.withheld,
                 "refers_to": reference(argument.name),
+                "container": argument.container,
                 "secret": argument.secret,
             }
         )
@@ -101,8 +129,20 @@ def describe_method(catalog: Catalog, name: str) -> dict[str, Any]:
         "first_seen": iso(method.first_seen),
         "last_seen": iso(method.last_seen),
         "components": dict(method.components),
+        "calls_by_day": dict(method.calls_by_day),
+        "legacy_calls": method.legacy_calls,
         "dropped_arguments": method.dropped_arguments,
+        "exemplars": [_exemplar(known) for known in method.exemplars],
         "params": params,
+    }
+
+
+def _exemplar(known: Exemplar) -> dict[str, Any]:
+    return {
+        "params": known.params,
+        "time": iso(known.time),
+        "arguments": known.arguments,
+        "shortened": known.shortened,
     }
 
 

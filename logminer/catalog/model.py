@@ -115,6 +115,25 @@ class Argument:
         """Whether this path held an array in some call (``filter`` of ``filter[status]``)."""
         return "array" in self.types
 
+    @property
+    def closed(self) -> bool:
+        """Whether the values seen form a small closed set that a call's value can be checked
+        against (a status, a format, a flag): every value kept, none of them a number, a date or a
+        reference to another module's ids, at least 10 of them, each distinct one seen at least
+        twice and on average three times (so that one more value, never seen, is unlikely to be
+        a value the billing takes: had it a share of a tenth, 10 calls would miss it 35% of the
+        time, which is why a set needs all of these)."""
+        values = self.values
+        if self.secret or not values or set(self.types) - _ENUM_KINDS:
+            return False
+        total = sum(values.values())
+        return (
+            total >= 10
+            and min(values.values()) >= 2
+            and 3 * len(values) <= total
+            and not _reference(self.name)
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The argument as JSON data (its name is the key it is stored under)."""
         data: dict[str, Any] = {"seen": self.seen, "types": dict(sorted(self.types.items()))}
@@ -301,6 +320,15 @@ class Method:
         else:
             method._arguments = _arguments_from(arguments, version)
         return method
+
+
+# The kinds of value an enum holds: text and 0/1 flags (numbers, dates and ids are open sets).
+_ENUM_KINDS = frozenset({"string", "bool", "empty"})
+
+
+def _reference(name: str) -> bool:
+    leaf = name.rsplit("[", 1)[-1].rstrip("]")
+    return leaf.startswith("id_") or leaf == "id"
 
 
 def _arguments_from(raw: dict[str, Any], version: int) -> dict[str, Argument]:

@@ -10,9 +10,19 @@ import click
 import logminer as api
 
 from .._errors import _or_list
+from ..calls.examples import FORMS, example
 from ..catalog.explore import METHOD_FIELDS, PARAM_FIELDS, SEARCH_FIELDS
 from .options import catalog_option, columns_option, complete_method, format_option
-from .output import echo, render_rows, table_cell, to_json, visible_lines
+from .output import (
+    display_width,
+    echo,
+    render_rows,
+    shorten,
+    table_cell,
+    terminal_width,
+    to_json,
+    visible_lines,
+)
 
 
 class _Group(click.Group):
@@ -107,15 +117,23 @@ class _ProgressBars:
 @catalog_option
 @format_option()
 @columns_option(METHOD_FIELDS, ("method", "calls", "arguments", "required", "last_seen"))
-def methods(pattern, catalog_path, fmt, columns) -> None:
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only methods called on or after this day (YYYY-MM-DD, in the log's own calendar).",
+)
+def methods(pattern, catalog_path, fmt, columns, since) -> None:
     """List the methods, or those matching PATTERN: a substring, or a glob like 'clients.*'.
 
     Only * and ? are glob characters; brackets are matched as written.
     """
     catalog = api.load_catalog(catalog_path, lazy=True)
-    rows = api.list_methods(catalog, pattern)
+    rows = api.list_methods(catalog, pattern, since=since.date() if since else None)
     if fmt == "table" and not rows:
-        if not pattern:
+        if since is not None:
+            matching = f" matching {pattern!r}" if pattern else ""
+            click.echo(f"No method{matching} was called since {since:%Y-%m-%d}.")
+        elif not pattern:
             click.echo("The catalog holds no methods yet.")
         else:
             click.echo(
@@ -137,25 +155,83 @@ def _nothing(sentence: str, suggestions: list[str]) -> str:
 @catalog_option
 @format_option()
 @columns_option((*PARAM_FIELDS, "presence"), ("name", "presence", "types", "examples", "values"))
-def show(method, catalog_path, fmt, columns) -> None:
+@click.option(
+    "--example",
+    "example_form",
+    type=click.Choice(FORMS),
+    is_flag=False,
+    flag_value="cli",
+    default=None,
+    help="Print only an observed call to copy: the `logminer call` command (cli, the default), "
+    "the Python Api call (python) or the JSON-RPC body (json).",
+)
+def show(method, catalog_path, fmt, columns, example_form) -> None:
     """Show what METHOD takes: each argument, required or how often, types, examples, values.
 
-    In the table, values are listed when a few of them recur (a status, a type, a format);
-    --format json and csv hold them all.
+    In the table, values are listed when a few of them recur (a status, a type, a format), and
+    said to be "one of" them when they form a closed set that calls are checked against;
+    --format json and csv hold them all. --example prints an observed call, ready to copy.
     """
     detail = api.describe_method(api.load_catalog(catalog_path, lazy=True), method)
+    if example_form is not None:
+        if not detail["exemplars"]:
+            raise api.UsageError(
+                f"The catalog keeps no example call of {detail['method']} (mined before logminer kept them, "
+                "or max_exemplars is 0); `logminer mine --fresh` recomputes them."
+            )
+        click.echo(example(detail["method"], detail["exemplars"][0]["params"], example_form))
+        return
     if fmt == "json":
         click.echo(to_json(detail))
         return
     rows = [_param_row(param, detail["calls"], table=fmt == "table") for param in detail["params"]]
     if fmt == "table":
-        calls = detail["calls"]
-        click.echo(f"{table_cell(detail['method'])}: {calls} observed call{'' if calls == 1 else 's'}")
-        if detail["first_seen"]:
-            click.echo(f"from {detail['first_seen']} to {detail['last_seen']}")
-        if detail["dropped_arguments"]:
-            click.echo(f"({detail['dropped_arguments']} more argument names were not kept: cap reached)")
+        for line in _method_lines(detail):
+            click.echo(line)
     echo(render_rows(rows, columns, fmt))
+
+
+def _method_lines(detail: dict) -> list[str]:
+    """What a method's table starts with: calls, when, calls per day, an example call."""
+    calls = detail["calls"]
+    lines = [f"{table_cell(detail['method'])}: {calls} observed call{'' if calls == 1 else 's'}"]
+    if detail["first_seen"]:
+        lines.append(f"from {detail['first_seen']} to {detail['last_seen']}")
+    if detail["calls_by_day"]:
+        lines.append(_sparkline(detail["calls_by_day"]))
+    if detail["legacy_calls"]:
+        lines.append(
+            f"({detail['legacy_calls']} calls counted by an older catalog: their days, example calls and "
+            "array presence were not recorded; `mine --fresh` recounts them)"
+        )
+    if detail["dropped_arguments"]:
+        lines.append(f"({detail['dropped_arguments']} more argument names were not kept: cap reached)")
+    if detail["exemplars"]:
+        command = "example: " + table_cell(example(detail["method"], detail["exemplars"][0]["params"]))
+        width = terminal_width()
+        if width is not None and display_width(command) > width:
+            command = shorten(command, width - len(" (--example: all)")) + " (--example: all)"
+        lines.append(command)
+    return lines
+
+
+_BARS = " ▁▂▃▄▅▆▇█"
+
+
+def _sparkline(calls_by_day: dict[str, int], days: int = 30) -> str:
+    """The calls of the last ``days`` days up to the last day with calls, one bar a day."""
+    from datetime import date, timedelta
+
+    dated = {key: count for key, count in calls_by_day.items() if len(key) == 10}
+    if not dated:
+        return "calls per month: " + ", ".join(f"{key}:{count}" for key, count in calls_by_day.items())
+    last = date.fromisoformat(max(dated))
+    span = [last - timedelta(days=back) for back in range(days - 1, -1, -1)]
+    first = next((index for index, day in enumerate(span) if day.isoformat() in dated), 0)
+    counts = [dated.get(day.isoformat(), 0) for day in span[first:]]
+    top = max(counts)
+    bars = "".join(_BARS[0 if not count else max(1, round(count / top * 8))] for count in counts)
+    return f"calls per day {span[first].isoformat()} to {last.isoformat()}: {bars} (most {top})"
 
 
 def _param_row(param: dict, calls: int, *, table: bool) -> dict:
@@ -167,7 +243,10 @@ def _param_row(param: dict, calls: int, *, table: bool) -> dict:
     if table:
         # Worth a column when a few values recur: a status, a type, a format.
         enum_like = values and 1 < len(values) <= 8 and sum(values.values()) >= 1.5 * len(values)
-        values = values if enum_like else None
+        if param.get("closed_set"):  # a value outside them is flagged when a call is checked
+            values = "one of " + table_cell(values)
+        elif not enum_like:
+            values = None
         if param["secret"]:
             return {**param, "presence": presence, "examples": "(secret: not kept)", "values": None}
     return {**param, "presence": presence, "values": values}
