@@ -195,7 +195,9 @@ def test_a_catalog_truncated_anywhere_is_an_error_and_never_overwritten(tmp_path
     rng = random.Random(3)
     for cut in sorted(rng.sample(range(len(text) - 2), 40)):
         data = write_damaged(path, text[:cut])
-        with pytest.raises(CatalogError, match=r"is not a readable catalog|not a logminer catalog") as caught:
+        with pytest.raises(
+            CatalogError, match=r"is not a readable catalog|not a logminer catalog|cut off|damaged"
+        ) as caught:
             logminer.load_catalog(path)
         assert "\n" not in str(caught.value)
         with pytest.raises(CatalogError):

@@ -43,7 +43,7 @@ class Exemplar:
     @property
     def content(self) -> str:
         """The params as canonical JSON: two exemplars that show the same are one."""
-        return json.dumps(self.params, ensure_ascii=False, sort_keys=True)
+        return _content(self)
 
     def rank(self) -> tuple:
         """Most arguments first, then the smallest hash, then the earliest (a total order)."""
@@ -79,11 +79,27 @@ class Exemplar:
         )
 
 
+_CONTENTS: dict[int, tuple[Exemplar, str]] = {}
+
+
+def _content(exemplar: Exemplar) -> str:
+    """``Exemplar.content``, worked out once per exemplar (they are compared often while ranked)."""
+    known = _CONTENTS.get(id(exemplar))
+    if known is not None and known[0] is exemplar:
+        return known[1]
+    if len(_CONTENTS) > 4096:
+        _CONTENTS.clear()
+    content = json.dumps(exemplar.params, ensure_ascii=False, sort_keys=True)
+    _CONTENTS[id(exemplar)] = (exemplar, content)
+    return content
+
+
 def kept_params(params: Any) -> dict | list:
-    """The params without their transport keys."""
+    """The params without their transport keys (none at all: ``{}``, however PHP's empty array was
+    read)."""
     if isinstance(params, dict):
         return {key: value for key, value in params.items() if key not in TRANSPORT_KEYS}
-    return list(params) if isinstance(params, list) else {}
+    return list(params) if isinstance(params, list) and params else {}
 
 
 def text_hash(text: str) -> int:
@@ -147,7 +163,14 @@ def best(exemplars: Iterable[Exemplar], size: int) -> list[Exemplar]:
         known = by_content.get(content)
         if known is None or (candidate.hash, _time(candidate)) < (known.hash, _time(known)):
             by_content[content] = candidate
-    return sorted(by_content.values(), key=Exemplar.rank)[: max(size, 0)]
+    ranked = sorted(by_content.items(), key=_ranked)
+    return [candidate for _, candidate in ranked[: max(size, 0)]]
+
+
+def _ranked(item: tuple[str, Exemplar]) -> tuple:
+    """``Exemplar.rank`` of a (content, exemplar) pair, its content already worked out."""
+    content, exemplar = item
+    return (-exemplar.arguments, exemplar.hash, content, _time(exemplar))
 
 
 def _time(exemplar: Exemplar) -> tuple:

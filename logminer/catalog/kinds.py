@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, repeat
 from operator import attrgetter, eq
 
 # Most specific first; a value gets the first kind it fits. ``array`` is a container.
@@ -82,23 +82,25 @@ def infer_type(value: object) -> str:
     return "string"
 
 
-def count_kinds(values: Sequence[str], weights: Sequence[int] | None = None) -> dict[str, int]:
-    """How many of ``values`` (strings) are of each kind, each counted ``weights[i]`` times (once
-    when no weights are given): what ``infer_type`` says of each, in one pass of C code."""
+def value_kinds(values: Sequence[str]) -> list[str]:
+    """What ``infer_type`` says of each value (strings), in one pass of C code but for the rare
+    values that may be IPv6 addresses."""
     kinds = list(map(_KIND, map(_CLASSIFY.match, values)))
+    if "ip6" in kinds:
+        for index in compress(range(len(kinds)), map(eq, kinds, repeat("ip6"))):
+            kinds[index] = "ip" if _is_ipv6(values[index]) else "string"
+    return kinds  # type: ignore[return-value]
+
+
+def count_kinds(kinds: Sequence[str], weights: Sequence[int] | None = None) -> dict[str, int]:
+    """How many values are of each kind (``value_kinds``), each counted ``weights[i]`` times (once
+    when no weights are given)."""
     if weights is None:
-        counts = Counter(kinds)
-    else:
-        counts = Counter()
-        for kind, weight in zip(kinds, weights, strict=True):
-            counts[kind] += weight
-    if "ip6" in counts:  # rare: decide each candidate
-        candidates = compress(range(len(kinds)), map(eq, kinds, ["ip6"] * len(kinds)))
-        for index in candidates:
-            kind = "ip" if _is_ipv6(values[index]) else "string"
-            counts[kind] += 1 if weights is None else weights[index]
-        del counts["ip6"]
-    return dict(counts)
+        return dict(Counter(kinds))
+    counts: dict[str, int] = {}
+    for kind, weight in zip(kinds, weights, strict=True):
+        counts[kind] = counts.get(kind, 0) + weight
+    return counts
 
 
 def fits(kind: str, observed: dict[str, int] | list[str]) -> bool:

@@ -20,8 +20,9 @@ Counting requests and merging catalogs are associative and commutative; the JSON
 
 from __future__ import annotations
 
+import json
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -29,7 +30,7 @@ from typing import Any
 from .._errors import CatalogError
 from .dates import add_days, check_days, folded, from_iso, iso
 from .exemplars import Exemplar, best, exemplar, kept_params, remasked, text_hash
-from .kinds import count_kinds
+from .kinds import count_kinds, value_kinds
 from .paths import call_paths
 from .samples import count_values, kept_values, smallest_examples
 from .secrets import DEFAULT_SECRET_WORDS, SecretNames, SecretValues
@@ -427,11 +428,71 @@ def merge_file_records(records: Iterable[FileRecord]) -> list[FileRecord]:
     return list(kept.values())
 
 
+class Methods(MutableMapping[str, Method]):
+    """A catalog's methods by name. Those read from a catalog file stay JSON text until first used
+    (a command that looks at one method of thousands reads one), and one never used is written back
+    as it was read (see ``store``); damage in one is a CatalogError naming it when it is used."""
+
+    def __init__(self, methods: Mapping[str, Method] | None = None) -> None:
+        self._made: dict[str, Method] = dict(methods or {})
+        self._texts: dict[str, str] = {}
+        self._version = SCHEMA_VERSION
+        self._lazy = False
+
+    @classmethod
+    def from_texts(cls, texts: dict[str, str], *, version: int, lazy: bool) -> Methods:
+        """Methods held as the JSON text of each (``"name": TEXT`` in a catalog file)."""
+        methods = cls()
+        methods._texts, methods._version, methods._lazy = texts, version, lazy
+        return methods
+
+    def text(self, name: str) -> str | None:
+        """The JSON text a method was read as, while it was never used (else None)."""
+        return self._texts.get(name) if self._version == SCHEMA_VERSION else None
+
+    def __getitem__(self, name: str) -> Method:
+        method = self._made.get(name)
+        if method is not None:
+            return method
+        text = self._texts[name]
+        try:
+            data = json.loads(text)
+            method = Method.from_dict(name, data, lazy=self._lazy, version=self._version)
+        except (ValueError, TypeError, AttributeError) as error:
+            raise CatalogError(f"the catalog's entry for {name} is damaged ({error}).") from None
+        del self._texts[name]
+        self._made[name] = method
+        return method
+
+    def __setitem__(self, name: str, method: Method) -> None:
+        self._texts.pop(name, None)
+        self._made[name] = method
+
+    def __delitem__(self, name: str) -> None:
+        if name in self._texts:
+            del self._texts[name]
+        else:
+            del self._made[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._made or name in self._texts
+
+    def __iter__(self) -> Iterator[str]:
+        yield from list(self._made)
+        yield from list(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._made) + len(self._texts)
+
+    def __repr__(self) -> str:
+        return f"<Methods: {len(self)}>"
+
+
 @dataclass
 class Catalog:
     """Every method seen, with the sources it was mined from and the settings it was mined with."""
 
-    methods: dict[str, Method] = field(default_factory=dict)
+    methods: Methods = field(default_factory=Methods)
     settings: Settings = field(default_factory=Settings)
     # Per source path: what was read from it (requests, bytes, when).
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -442,6 +503,8 @@ class Catalog:
     dropped_methods: int = 0
 
     def __post_init__(self) -> None:
+        if not isinstance(self.methods, Methods):
+            self.methods = Methods(self.methods)
         self._secret = SecretNames(self.settings.secret_words)
         self._secret_values = SecretValues(self._secret)
 
@@ -536,13 +599,14 @@ class Catalog:
                 continue
             argument.seen += seen.present
             values, weights = seen.values, seen.weights
+            kinds = value_kinds(values) if values else []
             if values:
-                _add_counts(argument.types, count_kinds(values, weights))
+                _add_counts(argument.types, count_kinds(kinds, weights))
             if seen.arrays:
                 argument.types["array"] = argument.types.get("array", 0) + seen.arrays
             if argument.secret or not values:
                 continue
-            shown, weights, withheld = kept_values(values, weights, self._secret_values)
+            shown, weights, withheld = kept_values(values, weights, self._secret_values, kinds)
             argument.withheld += withheld
             argument.values = count_values(argument.values, shown, weights, settings.max_values)
             argument.examples = smallest_examples(argument.examples, shown, settings.max_examples)
@@ -596,10 +660,12 @@ class Catalog:
         if not isinstance(files, list) or not all(isinstance(source, dict) for source in sources.values()):
             raise ValueError("files must be a list and each source an object")
         return cls(
-            methods={
-                name: Method.from_dict(name, method, lazy=lazy, version=version)
-                for name, method in methods.items()
-            },
+            methods=Methods(
+                {
+                    name: Method.from_dict(name, method, lazy=lazy, version=version)
+                    for name, method in methods.items()
+                }
+            ),
             settings=Settings.from_dict(settings),
             sources={name: dict(source) for name, source in sources.items()},
             files=[FileRecord.from_dict(record) for record in files],

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .._errors import CatalogError, Error, UsageError
-from .model import FORMAT_NAME, SCHEMA_VERSION, Catalog, Settings, apply_settings, with_secret_words
+from .model import FORMAT_NAME, SCHEMA_VERSION, Catalog, Methods, Settings, apply_settings, with_secret_words
 
 ENV_CATALOG = "LOGMINER_CATALOG"
 
@@ -50,6 +50,8 @@ def load_catalog(
         raise CatalogError(f"{path}: is a directory, not a catalog file.") from None
     except OSError as error:
         raise CatalogError(f"{path}: cannot be read ({error.strerror}).") from None
+    if raw.startswith(_HEAD):
+        return _from_lines(raw, path, lazy)
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -75,14 +77,94 @@ def _from_document(data: object, path: Path, lazy: bool) -> Catalog:
         raise CatalogError(f"{path}: catalog content is damaged ({error}); it was left as it is.") from None
 
 
+# The file as save_catalog writes it: one JSON document, one line per part and one per method, so
+# that a diff shows which methods changed, a command that reads one method finds its line, and
+# mining writes the methods it did not touch back as they were, without reading them.
+_HEAD = b'{"format": "logminer-catalog", "schema_version": 2,\n'
+_PARTS = ("settings", "sources", "files", "dropped_methods")
+_KEY = json.JSONDecoder()
+
+
+def _from_lines(raw: bytes, path: Path, lazy: bool) -> Catalog:
+    """A catalog file in the form save_catalog writes; every part but the methods is checked now,
+    each method when it is first used (see ``Methods``)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CatalogError(
+            f"{path}: is not a readable catalog (not UTF-8 at byte {error.start}); it was left as it is."
+        ) from None
+    lines = text.split("\n")
+    data: dict[str, object] = {"format": FORMAT_NAME, "schema_version": SCHEMA_VERSION}
+    texts: dict[str, str] = {}
+    try:
+        number = 1
+        while not lines[number].startswith('"methods": {'):
+            key, value = _entry(lines[number], number)
+            if key not in _PARTS:
+                raise ValueError(f"line {number + 1}: unknown part {key!r}")
+            data[key] = json.loads(value)
+            number += 1
+        if lines[number] != '"methods": {':
+            raise ValueError(f"line {number + 1}: methods do not start a line of their own")
+        number += 1
+        while lines[number] != "}}":
+            name, value = _entry(lines[number], number)
+            if not (value.startswith("{") and value.endswith("}")):
+                raise ValueError(f"line {number + 1}: the entry of {name} is cut off")
+            texts[name] = value
+            number += 1
+        if any(line.strip() for line in lines[number + 1 :]):
+            raise ValueError(f"line {number + 2}: text after the end of the catalog")
+        catalog = Catalog.from_dict({**data, "methods": {}}, lazy=lazy)
+    except IndexError:
+        raise CatalogError(f"{path}: catalog is cut off (truncated); it was left as it is.") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise CatalogError(f"{path}: catalog content is damaged ({error}); it was left as it is.") from None
+    catalog.methods = Methods.from_texts(texts, version=SCHEMA_VERSION, lazy=lazy)
+    return catalog
+
+
+def _entry(line: str, number: int) -> tuple[str, str]:
+    """``"key": VALUE`` or ``"key": VALUE,`` -> (key, VALUE's JSON text)."""
+    key, end = _KEY.raw_decode(line)
+    if not isinstance(key, str) or line[end : end + 2] != ": ":
+        raise ValueError(f'line {number + 1} is not a "name": value line')
+    return key, line[end + 2 : -1] if line.endswith(",") else line[end + 2 :]
+
+
+def catalog_text(catalog: Catalog) -> str:
+    """The catalog as its file holds it (see ``_HEAD``): parts and methods one a line, methods by
+    name; a method never used since it was read is written as it was read."""
+    dumps = json.dumps
+    lines = [_HEAD.decode().rstrip("\n")]
+    parts = {
+        "settings": catalog.settings.to_dict(),
+        "sources": catalog.sources,
+        "files": [record.to_dict() for record in catalog.files],
+    }
+    if catalog.dropped_methods:
+        parts["dropped_methods"] = catalog.dropped_methods
+    lines += [f"{dumps(key)}: {dumps(value, ensure_ascii=False)}," for key, value in parts.items()]
+    lines.append('"methods": {')
+    methods = catalog.methods
+    names = sorted(methods)
+    for index, name in enumerate(names):
+        text = methods.text(name)
+        if text is None:
+            text = dumps(methods[name].to_dict(), ensure_ascii=False)
+        lines.append(f"{dumps(name, ensure_ascii=False)}: {text}{',' if index < len(names) - 1 else ''}")
+    lines.append("}}")
+    return "\n".join(lines) + "\n"
+
+
 def save_catalog(catalog: Catalog, path: str | os.PathLike | None = None) -> Path:
     """Write a catalog atomically: to a temporary file beside it, synced, then renamed over it.
 
     A crash or a full disk leaves the old file whole; the new one appears only complete.
     """
     path = Path(path) if path is not None else default_catalog_path()
-    document = json.dumps(catalog.to_dict(), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-    return write_atomically(path, document, CatalogError, "the old catalog is unchanged")
+    return write_atomically(path, catalog_text(catalog), CatalogError, "the old catalog is unchanged")
 
 
 def write_atomically(

@@ -14,7 +14,7 @@ The catalog is the same as counting the records one by one (tests compare the tw
 
 from __future__ import annotations
 
-import heapq
+import itertools
 import operator
 from collections import Counter
 from itertools import chain, compress, groupby, repeat
@@ -150,25 +150,25 @@ class Tally:
         size = self._size
         for name, indexes in by_method.items():
             known = self._exemplars.get(name, [])
-            ranked = heapq.nsmallest(
-                4 * size,
-                zip(
-                    map(operator.neg, map(counts.__getitem__, indexes)),
-                    map(hashes.__getitem__, indexes),
-                    indexes,
-                    strict=True,
-                ),
-            )
-            if len(known) == size:
-                worst = (-known[-1].arguments, known[-1].hash)
-                ranked = [entry for entry in ranked if entry[:2] <= worst]
-            if not ranked:
-                continue
-            candidates = [self._flat_exemplar(flat, index, hashes[index]) for _, _, index in ranked]
-            if len(ranked) == 4 * size and len({candidate.content for candidate in candidates}) < size:
-                # Many requests look alike once masked: rank them all.
-                candidates = [self._flat_exemplar(flat, index, hashes[index]) for index in indexes]
-            self._exemplars[name] = best([*known, *candidates], size)
+            worst = (-known[-1].arguments, known[-1].hash) if len(known) == size else None
+            sizes = map(operator.neg, map(counts.__getitem__, indexes))
+            ranked = sorted(zip(sizes, map(hashes.__getitem__, indexes), indexes, strict=True))
+            candidates: list[Exemplar] = []
+            contents: set[str] = set()
+            hashed: set[int] = set()
+            for position, entry in enumerate(ranked):
+                if worst is not None and entry[:2] > worst:
+                    break  # it, and every one after it, ranks below all the exemplars kept
+                if entry[1] in hashed:
+                    continue  # the same text as one taken: the same exemplar
+                hashed.add(entry[1])
+                candidate = self._flat_exemplar(flat, _earliest(flat, ranked, position), entry[1])
+                candidates.append(candidate)
+                contents.add(candidate.content)
+                if len(contents) == size:
+                    break  # every one after it ranks below these
+            if candidates:
+                self._exemplars[name] = best([*known, *candidates], size)
 
     def _flat_exemplar(self, flat: FlatRequests, index: int, digest: int) -> Exemplar:
         elements = map(flat.elements.__getitem__, flat.pieces[index])
@@ -244,6 +244,14 @@ class Tally:
             batch[name].exemplars = chosen
         catalog.count(batch)
         self.__init__(self._catalog)  # type: ignore[misc]
+
+
+def _earliest(flat: FlatRequests, ranked: list[tuple[int, int, int]], position: int) -> int:
+    """Of the requests ranked alike with the one at ``position`` (the same text: they follow each
+    other), the one made first: its time is the exemplar's."""
+    rank = ranked[position][:2]
+    same = [entry[2] for entry in itertools.takewhile(lambda entry: entry[:2] == rank, ranked[position:])]
+    return min(same, key=lambda index: parse_timestamp(flat.stamps[index]))
 
 
 def _carries_transport(dump: str) -> bool:
