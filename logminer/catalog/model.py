@@ -523,8 +523,10 @@ class Catalog:
 
     # -- counting --------------------------------------------------------------------------------
 
-    def count(self, batch: Mapping[str, Calls]) -> None:
-        """Count what batches of calls showed, by method name: the one way counts get in."""
+    def count(self, batch: Mapping[str, Calls]) -> list[tuple[str, str]]:
+        """Count what batches of calls showed, by method name: the one way counts get in. Returns
+        the arguments this made, as (method, bracket path)."""
+        made: list[tuple[str, str]] = []
         for name in self._admit_methods(batch, operator.attrgetter("calls")):
             calls = batch[name]
             method = self.methods[name]
@@ -535,9 +537,10 @@ class Catalog:
             for moment in (calls.first, calls.last):
                 if moment is not None:
                     _widen(method, moment)
-            self._count_arguments(method, calls.arguments)
+            made += ((name, path) for path in self._count_arguments(method, calls.arguments))
             if calls.exemplars:
                 method.exemplars = best([*method.exemplars, *calls.exemplars], self.settings.max_exemplars)
+        return made
 
     def add(self, request: Any) -> None:
         """Count one request record (anything with ``method``, ``params``, ``time``, ``component``),
@@ -587,7 +590,7 @@ class Catalog:
             methods[name] = Method(name)
         return [name for name in batch if name in methods]
 
-    def _count_arguments(self, method: Method, observed: Mapping[str, Observed]) -> None:
+    def _count_arguments(self, method: Method, observed: Mapping[str, Observed]) -> list[str]:
         arguments = method.arguments
         new = [path for path in observed if path not in arguments]
         if new:
@@ -610,6 +613,7 @@ class Catalog:
             argument.withheld += withheld
             argument.values = count_values(argument.values, shown, weights, settings.max_values)
             argument.examples = smallest_examples(argument.examples, shown, settings.max_examples)
+        return new
 
     def _admit_arguments(self, method: Method, new: list[str], seen: Mapping[str, int]) -> None:
         """Make arguments of ``new`` paths, within ``max_arguments`` (the smallest names are kept,

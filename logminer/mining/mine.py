@@ -33,7 +33,7 @@ class MineResult:
     redacted: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     methods: int = 0
-    arguments: int = 0
+    arguments: int | None = 0
     dropped_methods: int = 0
     catalog_path: Path | None = None
 
@@ -43,7 +43,7 @@ class MineResult:
         noise = sum(count for kind, count in report.entries.items() if kind != "REQUEST")
         lines = [
             f"Read {self.requests} requests ({noise} other entries, {_megabytes(report.bytes_read)}).",
-            f"Catalog: {self.methods} methods, {self.arguments} arguments; new this run: "
+            f"Catalog: {self.methods} methods{_arguments(self.arguments)}; new this run: "
             f"{len(self.new_methods)} methods, {len(self.new_arguments)} arguments.",
         ]
         if self.new_methods:
@@ -63,6 +63,10 @@ class MineResult:
         elif self.failures:
             lines.append("No catalog written: no log could be read.")
         return "\n".join(lines)
+
+
+def _arguments(count: int | None) -> str:
+    return "" if count is None else f", {count} arguments"
 
 
 def _megabytes(count: int) -> str:
@@ -107,24 +111,30 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-def count_source(reader: SourceReader, catalog: Catalog, on_chunk: Callable[[], None] | None = None) -> None:
+def count_source(
+    reader: SourceReader, catalog: Catalog, on_chunk: Callable[[], None] | None = None
+) -> list[tuple[str, str]]:
     """Count every request one source holds into ``catalog``, in bulk (see ``tally``). What was read
-    stays counted when reading fails part-way."""
+    stays counted when reading fails part-way. Returns the arguments made, as (method, path)."""
     tally = Tally(catalog)
+    made: list[tuple[str, str]] = []
     try:
         for read in reader:
             tally.add(read)
             del read  # a huge entry's text is not held while the next chunk is read
             if tally.full:
-                tally.flush_into(catalog)
+                made += tally.flush_into(catalog)
             if on_chunk is not None:
                 on_chunk()
     finally:
-        tally.flush_into(catalog)
+        made += tally.flush_into(catalog)
+    return made
 
 
 def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jobs: int) -> MineResult:
-    before = {name: set(method.arguments) for name, method in catalog.methods.items()}
+    # What the summary says is new is told without reading the methods mining does not touch.
+    names_before = set(catalog.methods)
+    made: list[tuple[str, str]] = []
     report = ParseReport()
     result = MineResult(report)
     total_bytes = 0
@@ -140,10 +150,17 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jo
                 announce = _announce(progress, name)
                 if announce is not None:
                     announce(os.path.getsize(reader.name) - reader.start)
+                before = {name: set(method.arguments) for name, method in catalog.methods.items()}
                 where = _workers().mine_parallel(reader, catalog, report, jobs, _advance(progress, name))
+                made += [
+                    (method, path)
+                    for method in catalog.methods
+                    for path in catalog.methods[method].arguments
+                    if path not in before.get(method, ())
+                ]
             else:
                 source_reader = SourceReader(reader, report, _announce(progress, name))
-                count_source(source_reader, catalog, _after_chunk(progress, name, report))
+                made += count_source(source_reader, catalog, _after_chunk(progress, name, report))
                 where = source_reader.resume_offset, source_reader.resume_line
         except SourceError as error:
             result.failures.append(str(error))
@@ -160,15 +177,22 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jo
         stats["last_mined"] = now()
     report.bytes_read = total_bytes
     result.requests = report.requests
-    for name, method in sorted(catalog.methods.items()):
-        known = before.get(name)
-        if known is None:
-            result.new_methods.append(name)
-            known = set()
-        result.new_arguments.extend(f"{name}:{arg}" for arg in sorted(method.arguments) if arg not in known)
-        result.redacted.extend(f"{name}:{arg.name}" for arg in method.arguments.values() if arg.secret)
-        result.arguments += len(method.arguments)
-    result.methods = len(catalog.methods)
+    methods = catalog.methods
+    result.new_methods = sorted(set(methods) - names_before)
+    kept = [
+        (method, path) for method, path in made if method in methods and path in methods[method].arguments
+    ]
+    result.new_arguments = sorted({f"{method}:{path}" for method, path in kept})
+    touched = sorted(
+        {method for method, _ in kept} | {name for name in methods if methods.text(name) is None}
+    )
+    for name in touched:
+        result.redacted.extend(f"{name}:{arg.name}" for arg in methods[name].arguments.values() if arg.secret)
+    # The total of arguments is known without reading every method only when all were read.
+    result.arguments = (
+        sum(len(methods[name].arguments) for name in methods) if len(touched) == len(methods) else None
+    )
+    result.methods = len(methods)
     result.dropped_methods = catalog.dropped_methods
     return result
 

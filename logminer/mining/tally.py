@@ -217,8 +217,9 @@ class Tally:
 
     # -- handing over ----------------------------------------------------------------------------
 
-    def flush_into(self, catalog: Catalog) -> None:
-        """Add what was counted to ``catalog`` and start counting afresh."""
+    def flush_into(self, catalog: Catalog) -> list[tuple[str, str]]:
+        """Add what was counted to ``catalog`` and start counting afresh; returns the arguments this
+        made, as (method, bracket path)."""
         batch: dict[str, Calls] = self._parsed
         for (name, component), count in self._calls.items():
             calls = batch.get(name)
@@ -242,8 +243,9 @@ class Tally:
             _observe_pieces(batch[name].arguments, counts, elements)
         for name, chosen in self._exemplars.items():
             batch[name].exemplars = chosen
-        catalog.count(batch)
+        made = catalog.count(batch)
         self.__init__(self._catalog)  # type: ignore[misc]
+        return made
 
 
 def _earliest(flat: FlatRequests, ranked: list[tuple[int, int, int]], position: int) -> int:
