@@ -435,54 +435,56 @@ class Methods(MutableMapping[str, Method]):
 
     def __init__(self, methods: Mapping[str, Method] | None = None) -> None:
         self._made: dict[str, Method] = dict(methods or {})
-        self._texts: dict[str, str] = {}
-        self._version = SCHEMA_VERSION
+        # name -> (the file's line, where the method's JSON starts and ends in it)
+        self._lines: dict[str, tuple[str, int, int]] = {}
         self._lazy = False
 
     @classmethod
-    def from_texts(cls, texts: dict[str, str], *, version: int, lazy: bool) -> Methods:
-        """Methods held as the JSON text of each (``"name": TEXT`` in a catalog file)."""
+    def from_lines(cls, lines: dict[str, tuple[str, int, int]], *, lazy: bool) -> Methods:
+        """Methods held as the catalog file's lines (``"name": {...},``), each with where its
+        JSON starts and ends in it; ``lazy`` leaves a method's arguments unread when it is read."""
         methods = cls()
-        methods._texts, methods._version, methods._lazy = texts, version, lazy
+        methods._lines, methods._lazy = lines, lazy
         return methods
 
-    def text(self, name: str) -> str | None:
-        """The JSON text a method was read as, while it was never used (else None)."""
-        return self._texts.get(name) if self._version == SCHEMA_VERSION else None
+    def unread(self, name: str) -> str | None:
+        """The catalog file's line a method was read from, while it was never used (else None)."""
+        known = self._lines.get(name)
+        return None if known is None else known[0]
 
     def __getitem__(self, name: str) -> Method:
         method = self._made.get(name)
         if method is not None:
             return method
-        text = self._texts[name]
+        line, start, stop = self._lines[name]
         try:
-            data = json.loads(text)
-            method = Method.from_dict(name, data, lazy=self._lazy, version=self._version)
+            data = json.loads(line[start:stop])
+            method = Method.from_dict(name, data, lazy=self._lazy)
         except (ValueError, TypeError, AttributeError) as error:
             raise CatalogError(f"the catalog's entry for {name} is damaged ({error}).") from None
-        del self._texts[name]
+        del self._lines[name]
         self._made[name] = method
         return method
 
     def __setitem__(self, name: str, method: Method) -> None:
-        self._texts.pop(name, None)
+        self._lines.pop(name, None)
         self._made[name] = method
 
     def __delitem__(self, name: str) -> None:
-        if name in self._texts:
-            del self._texts[name]
+        if name in self._lines:
+            del self._lines[name]
         else:
             del self._made[name]
 
     def __contains__(self, name: object) -> bool:
-        return name in self._made or name in self._texts
+        return name in self._made or name in self._lines
 
     def __iter__(self) -> Iterator[str]:
         yield from list(self._made)
-        yield from list(self._texts)
+        yield from list(self._lines)
 
     def __len__(self) -> int:
-        return len(self._made) + len(self._texts)
+        return len(self._made) + len(self._lines)
 
     def __repr__(self) -> str:
         return f"<Methods: {len(self)}>"

@@ -96,7 +96,7 @@ def _from_lines(raw: bytes, path: Path, lazy: bool) -> Catalog:
         ) from None
     lines = text.split("\n")
     data: dict[str, object] = {"format": FORMAT_NAME, "schema_version": SCHEMA_VERSION}
-    texts: dict[str, str] = {}
+    entries: dict[str, tuple[str, int, int]] = {}
     try:
         number = 1
         while not lines[number].startswith('"methods": {'):
@@ -109,10 +109,12 @@ def _from_lines(raw: bytes, path: Path, lazy: bool) -> Catalog:
             raise ValueError(f"line {number + 1}: methods do not start a line of their own")
         number += 1
         while lines[number] != "}}":
-            name, value = _entry(lines[number], number)
-            if not (value.startswith("{") and value.endswith("}")):
+            line = lines[number]
+            name, start = _key(line, number)
+            stop = len(line) - 1 if line.endswith(",") else len(line)
+            if not (line.startswith("{", start) and line.endswith("}", 0, stop)):
                 raise ValueError(f"line {number + 1}: the entry of {name} is cut off")
-            texts[name] = value
+            entries[name] = (line, start, stop)
             number += 1
         if any(line.strip() for line in lines[number + 1 :]):
             raise ValueError(f"line {number + 2}: text after the end of the catalog")
@@ -121,23 +123,30 @@ def _from_lines(raw: bytes, path: Path, lazy: bool) -> Catalog:
         raise CatalogError(f"{path}: catalog is cut off (truncated); it was left as it is.") from None
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise CatalogError(f"{path}: catalog content is damaged ({error}); it was left as it is.") from None
-    catalog.methods = Methods.from_texts(texts, version=SCHEMA_VERSION, lazy=lazy)
+    catalog.methods = Methods.from_lines(entries, lazy=lazy)
     return catalog
+
+
+def _key(line: str, number: int) -> tuple[str, int]:
+    """``"key": VALUE`` (a comma after it or not) -> (key, where VALUE starts)."""
+    key, end = _KEY.raw_decode(line)
+    if not isinstance(key, str) or line[end : end + 2] != ": ":
+        raise ValueError(f'line {number + 1} is not a "name": value line')
+    return key, end + 2
 
 
 def _entry(line: str, number: int) -> tuple[str, str]:
     """``"key": VALUE`` or ``"key": VALUE,`` -> (key, VALUE's JSON text)."""
-    key, end = _KEY.raw_decode(line)
-    if not isinstance(key, str) or line[end : end + 2] != ": ":
-        raise ValueError(f'line {number + 1} is not a "name": value line')
-    return key, line[end + 2 : -1] if line.endswith(",") else line[end + 2 :]
+    key, start = _key(line, number)
+    return key, line[start:-1] if line.endswith(",") else line[start:]
 
 
-def catalog_text(catalog: Catalog) -> str:
-    """The catalog as its file holds it (see ``_HEAD``): parts and methods one a line, methods by
-    name; a method never used since it was read is written as it was read."""
+def catalog_lines(catalog: Catalog) -> list[str]:
+    """The catalog as its file holds it (see ``_HEAD``), line by line, newlines included: parts and
+    methods one a line, methods by name; a method never used since it was read is written as it was
+    read (its very line)."""
     dumps = json.dumps
-    lines = [_HEAD.decode().rstrip("\n")]
+    lines = [_HEAD.decode()]
     parts = {
         "settings": catalog.settings.to_dict(),
         "sources": catalog.sources,
@@ -145,17 +154,20 @@ def catalog_text(catalog: Catalog) -> str:
     }
     if catalog.dropped_methods:
         parts["dropped_methods"] = catalog.dropped_methods
-    lines += [f"{dumps(key)}: {dumps(value, ensure_ascii=False)}," for key, value in parts.items()]
-    lines.append('"methods": {')
+    lines += [f"{dumps(key)}: {dumps(value, ensure_ascii=False)},\n" for key, value in parts.items()]
+    lines.append('"methods": {\n')
     methods = catalog.methods
     names = sorted(methods)
+    last = len(names) - 1
     for index, name in enumerate(names):
-        text = methods.text(name)
-        if text is None:
-            text = dumps(methods[name].to_dict(), ensure_ascii=False)
-        lines.append(f"{dumps(name, ensure_ascii=False)}: {text}{',' if index < len(names) - 1 else ''}")
-    lines.append("}}")
-    return "\n".join(lines) + "\n"
+        line = methods.unread(name)
+        if line is None:
+            line = f"{dumps(name, ensure_ascii=False)}: {dumps(methods[name].to_dict(), ensure_ascii=False)}"
+        elif line.endswith(","):
+            line = line[:-1]
+        lines += [line, ",\n" if index < last else "\n"]
+    lines.append("}}\n")
+    return lines
 
 
 def save_catalog(catalog: Catalog, path: str | os.PathLike | None = None) -> Path:
@@ -164,12 +176,12 @@ def save_catalog(catalog: Catalog, path: str | os.PathLike | None = None) -> Pat
     A crash or a full disk leaves the old file whole; the new one appears only complete.
     """
     path = Path(path) if path is not None else default_catalog_path()
-    return write_atomically(path, catalog_text(catalog), CatalogError, "the old catalog is unchanged")
+    return write_atomically(path, catalog_lines(catalog), CatalogError, "the old catalog is unchanged")
 
 
 def write_atomically(
     path: str | os.PathLike,
-    text: str,
+    text: str | Iterable[str],
     error: type[Error] = UsageError,
     unchanged: str = "nothing was changed",
 ) -> Path:
@@ -186,7 +198,10 @@ def write_atomically(
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             handle = None
-            stream.write(text)
+            if isinstance(text, str):
+                stream.write(text)
+            else:
+                stream.writelines(text)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)

@@ -184,7 +184,7 @@ def _mine(sources: list[Source], catalog: Catalog, progress: Progress | None, jo
     ]
     result.new_arguments = sorted({f"{method}:{path}" for method, path in kept})
     touched = sorted(
-        {method for method, _ in kept} | {name for name in methods if methods.text(name) is None}
+        {method for method, _ in kept} | {name for name in methods if methods.unread(name) is None}
     )
     for name in touched:
         result.redacted.extend(f"{name}:{arg.name}" for arg in methods[name].arguments.values() if arg.secret)
