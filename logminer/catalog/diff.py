@@ -24,8 +24,10 @@ it every time) with a probability above ``1 - confidence``? Then it is noted, no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from .dates import iso
 from .kinds import fits
 from .model import Argument, Catalog, Method
 
@@ -111,6 +113,7 @@ def diff_catalogs(old: Catalog, new: Catalog, *, confidence: float = DEFAULT_CON
         raise ValueError("confidence must be between 0 and 1")
     doubt = 1 - confidence
     changes: list[Change] = []
+    new_end = max((method.last_seen for method in new.methods.values() if method.last_seen), default=None)
     for name in sorted(set(old.methods) | set(new.methods)):
         before, after = old.methods.get(name), new.methods.get(name)
         if before is None and after is not None:
@@ -130,9 +133,9 @@ def diff_catalogs(old: Catalog, new: Catalog, *, confidence: float = DEFAULT_CON
                     "method-removed",
                     name,
                     None,
-                    f"seen in {_count(before.calls, 'old call')}, never in the new catalog",
+                    _removed_method(before, new_end),
                     True,
-                    old={"calls": before.calls},
+                    old={"calls": before.calls, "last_seen": iso(before.last_seen)},
                 )
             )
         elif before is not None and after is not None:
@@ -140,6 +143,15 @@ def diff_catalogs(old: Catalog, new: Catalog, *, confidence: float = DEFAULT_CON
     order = {kind: index for index, kind in enumerate(KINDS)}
     changes.sort(key=lambda change: (change.method, change.argument or "", order[change.kind]))
     return CatalogDiff(changes)
+
+
+def _removed_method(before: Method, new_end: datetime | None) -> str:
+    """``seen in 12 old calls; not called since 2024-03-14`` (when the new catalog runs past it)."""
+    detail = f"seen in {_count(before.calls, 'old call')}"
+    if before.last_seen is not None and new_end is not None and new_end > before.last_seen:
+        last, end = f"{before.last_seen:%Y-%m-%d}", f"{new_end:%Y-%m-%d}"
+        return f"{detail}; not called since {last} (the new catalog runs to {end})"
+    return f"{detail}, never in the new catalog"
 
 
 def _facts(method: Method, argument: Argument | None) -> dict[str, Any] | None:

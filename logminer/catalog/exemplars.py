@@ -140,7 +140,8 @@ def masked_params(
             copy: dict | list = {} if isinstance(node, dict) else [None] * len(node)
             parent[key] = copy
             items = node.items() if isinstance(node, dict) else enumerate(node)
-            for child_key, child in items:
+            # Reversed onto the stack, so that they are taken, and copied, in their order.
+            for child_key, child in reversed(list(items)):
                 child_path = f"{path}{bracket(child_key)}" if path else str(child_key)
                 stack.append((copy, child_key, child_path, child, depth + 1))
             continue

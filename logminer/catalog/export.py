@@ -32,7 +32,9 @@ from typing import Any
 from .._controls import json_safe, visible
 from .._errors import UsageError
 from .._version import __version__
+from ..calls.examples import cli_command
 from .dates import iso
+from .exemplars import Exemplar
 from .explore import reference
 from .model import Argument, Catalog, Method
 
@@ -297,11 +299,28 @@ def _openrpc_method(method: Method) -> dict[str, Any]:
         "x-last-seen": iso(method.last_seen),
         "x-components": dict(method.components),
     }
+    if method.exemplars:
+        document["examples"] = [
+            _openrpc_example(method, number, known) for number, known in enumerate(method.exemplars, 1)
+        ]
     if method.dropped_arguments:
         document["x-dropped-arguments"] = method.dropped_arguments
     if unnamed:
         document["x-unnamed-arguments"] = unnamed
     return document
+
+
+def _openrpc_example(method: Method, number: int, known: Exemplar) -> dict[str, Any]:
+    """An observed call as an OpenRPC example pairing: its params by name (a secret one is
+    ``<secret>``); the result is not observed, so there is none."""
+    items = known.params.items() if isinstance(known.params, dict) else enumerate(known.params)
+    when = f" on {known.time:%Y-%m-%d %H:%M:%S%z}" if known.time is not None else ""
+    return {
+        "name": f"{method.name} observed call {number}",
+        "description": f"A call of {method.name} seen in the runtime log{when}"
+        + (" (long values shortened)" if known.shortened else ""),
+        "params": [{"name": str(key), "value": value} for key, value in items if str(key)],
+    }
 
 
 def to_markdown(catalog: Catalog) -> str:
@@ -320,7 +339,7 @@ def to_markdown(catalog: Catalog) -> str:
         "",
     ]
     for module, methods in modules.items():
-        lines += [f"## {module}", ""]
+        lines += [f"## {_text(module)}", ""]
         for method in methods:
             lines += _markdown_method(method, modules)
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -330,15 +349,20 @@ def _markdown_method(method: Method, modules: dict[str, list[Method]]) -> list[s
     when = ""
     if method.first_seen and method.last_seen:
         when = f", {method.first_seen:%Y-%m-%d} to {method.last_seen:%Y-%m-%d}"
-    components = ", ".join(sorted(method.components))
+    components = ", ".join(_text(component) for component in sorted(method.components))
     lines = [
         f"### `{method.name}`",
         "",
         f"{method.calls} call{'' if method.calls == 1 else 's'}{when}; from {components or 'unknown'}.",
         "",
     ]
+    example = []
+    if method.exemplars:
+        command = cli_command(method.name, method.exemplars[0].params)
+        fence = "````" if "```" in command else "```"
+        example = ["An observed call (a secret is `<secret>`):", "", f"{fence}sh", command, fence, ""]
     if not method.arguments:
-        return [*lines, "No arguments observed.", ""]
+        return [*lines, "No arguments observed.", "", *example]
     lines += ["| Argument | Presence | Types | Examples | Refers to |", "|---|---|---|---|---|"]
     arguments = sorted(method.arguments.values(), key=lambda a: (not method.required(a), -a.seen, a.name))
     for argument in arguments:
@@ -354,10 +378,12 @@ def _markdown_method(method: Method, modules: dict[str, list[Method]]) -> list[s
             examples = ", ".join(_code(example) for example in argument.examples)
         refers_to = reference(argument.name) or ""
         if refers_to in modules:
-            refers_to = f"[{refers_to}](#{refers_to})"
+            refers_to = f"[{_text(refers_to)}](#{_anchor(refers_to)})"
+        else:
+            refers_to = _text(refers_to)
         row = [_code(argument.name), presence, types, examples, refers_to]
         lines.append("| " + " | ".join(_cell(cell) for cell in row) + " |")
-    return [*lines, ""]
+    return [*lines, "", *example]
 
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:
@@ -372,6 +398,18 @@ def _code(text: str) -> str:
     fence = "``" if "`" in text else "`"
     pad = " " if "`" in text else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _text(text: str) -> str:
+    """Plain text that Markdown shows as it is: HTML and the characters that open markup escaped (an
+    underscore inside a word opens nothing, so ``dr_plans`` stays as it is)."""
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join(f"\\{char}" if char in "\\`*[]" else char for char in text)
+
+
+def _anchor(text: str) -> str:
+    """The anchor a renderer makes of a heading: lower case, spaces to dashes, little else."""
+    return "".join(char for char in text.lower().replace(" ", "-") if char.isalnum() or char in "-_")
 
 
 def _cell(text: str) -> str:

@@ -503,6 +503,8 @@ class Catalog:
     files: list[FileRecord] = field(default_factory=list)
     # Calls of methods that were not kept (``max_methods`` reached, name too long).
     dropped_methods: int = 0
+    # The schema version the catalog was read as (an older one is upgraded when written).
+    read_version: int = field(default=SCHEMA_VERSION, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.methods, Methods):
@@ -676,6 +678,7 @@ class Catalog:
             sources={name: dict(source) for name, source in sources.items()},
             files=[FileRecord.from_dict(record) for record in files],
             dropped_methods=_count(data.get("dropped_methods", 0), "dropped_methods"),
+            read_version=version if isinstance(version, int) else SCHEMA_VERSION,
         )
 
 

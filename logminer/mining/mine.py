@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import SourceError
-from ..catalog.model import Catalog, apply_settings, with_secret_words
+from ..catalog.model import SCHEMA_VERSION, Catalog, apply_settings, with_secret_words
 from ..catalog.store import catalog_lock, default_catalog_path, load_catalog, save_catalog
 from ..log.reader import ParseReport, SourceReader
 from ..log.sources import Source, source_list, source_name
@@ -35,6 +35,8 @@ class MineResult:
     methods: int = 0
     arguments: int | None = 0
     dropped_methods: int = 0
+    # The schema version of the catalog file before this run, when this run upgraded it.
+    upgraded_from: int | None = None
     catalog_path: Path | None = None
 
     def summary(self, max_listed: int = 10) -> str:
@@ -58,6 +60,12 @@ class MineResult:
                 lines.append(f"  ... and {report.skipped_count - max_listed} more")
         for entry in report.cut_off:
             lines.append(f"Not counted: {entry} (the log may still be being written).")
+        if self.upgraded_from is not None:
+            lines.append(
+                f"Upgraded the catalog from schema version {self.upgraded_from} to {SCHEMA_VERSION}: calls "
+                "per day, example calls and the presence of arrays are counted from now on; `mine --fresh` "
+                "counts them for the logs still at hand."
+            )
         if self.catalog_path is not None:
             lines.append(f"Catalog written to {self.catalog_path}")
         elif self.failures:
@@ -250,4 +258,6 @@ def mine_into(
         nothing_read = bool(sources) and len(result.failures) == len(sources) and not result.requests
         if not nothing_read:
             result.catalog_path = save_catalog(catalog, path)
+            if catalog.read_version < SCHEMA_VERSION:
+                result.upgraded_from = catalog.read_version
     return result
