@@ -185,9 +185,8 @@ def test_show_example_prints_a_command_that_reads_back_into_the_exemplar(sample_
     path = logminer.save_catalog(sample_catalog, tmp_path / "c.json")
     result = CliRunner().invoke(main, ["show", "clients.fieldsUpdate", "--example", "--catalog", str(path)])
     assert result.exit_code == 0, result.output
-    import shlex
-
-    words = shlex.split(result.output)
+    # The words as bash reads them ($'...' holds the multi-line value on one line).
+    words = bash_words(result.output)
     assert words[:3] == ["logminer", "call", "clients.fieldsUpdate"]
     exemplar = sample_catalog.methods["clients.fieldsUpdate"].exemplars[0]
     assert logminer.parse_items(words[3:]) == exemplar.params
@@ -200,6 +199,13 @@ def test_show_example_prints_a_command_that_reads_back_into_the_exemplar(sample_
         "params": exemplar.params,
         "id": 1,
     }
+
+
+def bash_words(command: str) -> list[str]:
+    """The words bash makes of a command line."""
+    script = 'printf "%s\\0" ' + command
+    words = subprocess.run(["bash", "-c", script], capture_output=True, check=True).stdout
+    return words.decode().split("\0")[:-1]
 
 
 # -- version 1 catalogs -----------------------------------------------------------------------------

@@ -9,14 +9,18 @@ sending a mask as a value.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from typing import Any
 
+from .._controls import json_safe
 from .items import to_items
 
 FORMS = ("cli", "python", "json")
 
 _SAFE_KEY = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-:")
+# C0 controls, DEL, C1 controls and the bidi controls (see logminer._controls).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def example(method: str, params: dict[str, Any] | list[Any], form: str = "cli") -> str:
@@ -31,23 +35,39 @@ def example(method: str, params: dict[str, Any] | list[Any], form: str = "cli") 
 
 
 def cli_command(method: str, params: dict[str, Any] | list[Any]) -> str:
-    """``logminer call METHOD ITEM...``, each item quoted for a POSIX shell (an item with brackets
-    whole, since a shell may read them as a pattern; else only its value, where needed)."""
-    words = ["logminer", "call", shlex.quote(method)]
+    """``logminer call METHOD ITEM...`` on one line, each item quoted for the shell (an item with
+    brackets whole, since a shell may read them as a pattern; else only its value, where needed). A
+    value holding a newline or another control character is written ``$'...'`` with escapes (bash,
+    zsh and ksh read it back exactly), so the command is one line and drives no terminal."""
+    words = ["logminer", "call", _quote(method)]
     for item in to_items(params):
         raw = ":=" in item.partition("=")[0] + "="
         key, _, value = item.partition(":=" if raw else "=")
         if set(key) <= _SAFE_KEY:
-            words.append(f"{key}{':=' if raw else '='}{shlex.quote(value)}")
+            words.append(f"{key}{':=' if raw else '='}{_quote(value)}")
         else:
-            words.append(shlex.quote(item))
+            words.append(_quote(item))
     return " ".join(words)
+
+
+def _quote(word: str) -> str:
+    if _CONTROL.search(word) is None:
+        return shlex.quote(word)
+    escaped = word.replace("\\", "\\\\").replace("'", "\\'")
+    return "$'" + _CONTROL.sub(lambda match: _escape(match.group()), escaped) + "'"
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char) or (
+        f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    )
 
 
 def python_call(method: str, params: dict[str, Any] | list[Any]) -> str:
     """The call with ``logminer.Api``, as a script would make it (credentials from the environment)."""
     parts = method.split(".")
-    shown = json.dumps(params, ensure_ascii=False)
+    shown = json_safe(json.dumps(params, ensure_ascii=False))
     if len(parts) >= 2 and all(part.isidentifier() and not part.startswith("_") for part in parts):
         call = f"api.{method}({shown})"
     else:
@@ -67,4 +87,6 @@ def python_call(method: str, params: dict[str, Any] | list[Any]) -> str:
 def jsonrpc_body(method: str, params: dict[str, Any] | list[Any]) -> str:
     """The JSON-RPC request body the call sends first (``logminer call --dry-run`` prints it, with
     the login the client adds)."""
-    return json.dumps({"jsonrpc": "2.0", "method": method, "params": params, "id": 1}, ensure_ascii=False)
+    return json_safe(
+        json.dumps({"jsonrpc": "2.0", "method": method, "params": params, "id": 1}, ensure_ascii=False)
+    )
