@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -193,6 +194,10 @@ def test_serve_announces_the_url_and_opens_no_browser_unless_asked(catalog_file,
     def serving(explorer):
         explorer.start()
         pages.append(httpx.get(explorer.url).status_code)
+        if opened:
+            opener = opened[0][len("file://") :]
+            assert os.stat(opener).st_mode & 0o077 == 0
+            assert f'content="0;url={explorer.url}"' in Path(opener).read_text(encoding="utf-8")
         raise KeyboardInterrupt  # as Ctrl-C does
 
     monkeypatch.setattr(Explorer, "serve_forever", serving)
@@ -201,8 +206,13 @@ def test_serve_announces_the_url_and_opens_no_browser_unless_asked(catalog_file,
     assert re.search(r"\n    http://127\.0\.0\.1:\d+/\?token=[\w-]{43}\n", said[0])
     assert "sandbox billing at http://127.0.0.1:" in said[0] and "Ctrl-C" in said[0]
     serve(catalog_file, open_browser=True, announce=said.append)
-    assert len(opened) == 1 and opened[0] in said[1]
     assert "nowhere (give --host or --sandbox" in said[1]
+    # The browser is given a file only this user can read, which sends it on to the URL: the token
+    # is not on the browser's command line. The file is gone once the explorer stopped.
+    (opened,) = opened
+    url = re.search(r"http://\S+", said[1]).group()
+    assert opened.startswith("file://") and url not in opened
+    assert not os.path.exists(opened[len("file://") :])
 
 
 def test_the_command_serves_until_stopped(catalog_file):

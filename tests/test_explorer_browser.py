@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from playwright.sync_api import expect
 
 from logminer.cli import main
-from logminer.explorer import Explorer, ExplorerServer, render_page
+from logminer.explorer import Explorer, ExplorerServer, render_page, serve
 from logminer.explorer.server import NO_BILLING, TOKEN_HEADER
 from tests.browser import chromium, needs_browser
 from tests.explorer_documents import INJECTIONS, hostile_document, large_document, sample_document
@@ -646,3 +646,21 @@ def test_explore_refuses_requests_without_the_token(page, exported):
         )
         assert statuses == [403, 403, 200]
         assert explorer.sandbox.calls == 1  # the one with the token
+
+
+def test_the_browser_opened_by_explore_lands_on_the_page(page, exported, monkeypatch):
+    """`serve(open_browser=True)` gives the browser a local file that leads to the URL with its token."""
+    opened, landed = [], []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+
+    def serving(explorer):
+        explorer.start()
+        page.goto(opened[0])
+        page.wait_for_url(explorer.url)
+        page.wait_for_function("() => performance.getEntriesByName('logminer-ready').length > 0")
+        landed.append(page.locator("main h1").inner_text())
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Explorer, "serve_forever", serving)
+    serve(exported[0], sandbox=True, open_browser=True, announce=lambda text: None)
+    assert opened[0].startswith("file://") and landed == ["JeraSoft Billing Management API"]

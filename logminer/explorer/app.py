@@ -18,8 +18,10 @@ on a free port of 127.0.0.1, whose random login and password only this process k
 
 from __future__ import annotations
 
+import html
 import os
 import secrets
+import tempfile
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -212,15 +214,32 @@ def serve(
     its token, and where calls go); with ``open_browser`` the page is opened in the default browser.
     """
     explorer = Explorer(catalog_path, **options)
+    opener = None
     try:
         announce(_announcement(explorer))
         if open_browser:
-            webbrowser.open(explorer.url)
+            opener = _opener(explorer.url)
+            webbrowser.open(opener.as_uri())
         explorer.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         explorer.close()
+        if opener is not None:
+            opener.unlink(missing_ok=True)
+
+
+def _opener(url: str) -> Path:
+    """A page readable by this user only that sends the browser on to ``url``: opened by its file
+    name, the token stays off the browser's command line, which other users can see (as Jupyter does)."""
+    handle, name = tempfile.mkstemp(prefix="logminer-explore-", suffix=".html")
+    target = html.escape(url, quote=True)
+    with os.fdopen(handle, "w", encoding="utf-8") as page:
+        page.write(
+            f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={target}">'
+            f'<title>logminer explore</title><p><a href="{target}">Open the explorer</a></p>\n'
+        )
+    return Path(name)
 
 
 def _announcement(explorer: Explorer) -> str:
