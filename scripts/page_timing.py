@@ -2,15 +2,18 @@
 
     python scripts/page_timing.py [PAGE.html ...] [--runs N]
 
-For each page (by default, two written from the tests' documents: the sample catalog's 43 methods
-and a 2,000-method catalog), it reports the file's size and, as the median of N fresh loads:
+For each page (by default two, rendered from the documents the real builder makes of the tests'
+catalogs: the sample log's 43 methods, and 2,000 synthetic methods of about 20 arguments each over
+two years; see tests/explorer_documents.py), it reports the file's size and, as the median of N
+fresh loads:
 
 - ready: from navigation start until the page's script has built the list and shown the first view
   (its ``logminer-ready`` mark), with first contentful paint beside it;
 - filter: for a few queries, the filter's own work (its ``logminer-filter`` measure) and the time
   from the input event to the next frame after the list changed (debounce included).
 
-Needs playwright and Debian's chromium, as the browser tests do.
+Needs playwright and Debian's chromium, as the browser tests do. ``scripts/bench --page`` runs
+:func:`figures` and puts :func:`markdown` in its summary.
 """
 
 from __future__ import annotations
@@ -104,6 +107,43 @@ def generated_pages(folder: Path) -> list[Path]:
     return pages
 
 
+def figures(runs: int = 3) -> list[dict]:
+    """:func:`measure` of the sample's page and the 2,000-method page (written to a temporary
+    folder), each with a ``label``; RuntimeError when the browser is missing."""
+    reason = missing()
+    if reason:
+        raise RuntimeError(reason)
+    with tempfile.TemporaryDirectory() as folder:
+        results = [measure(path, runs) for path in generated_pages(Path(folder))]
+    for result, label in zip(results, ("sample: 43 methods", "2,000 methods"), strict=True):
+        result["label"] = label
+    return results
+
+
+def markdown(results: list[dict]) -> str:
+    """The figures as a Markdown table: size, time to first render, and filtering."""
+    queries = [query for query in QUERIES if query]
+    head = ["explorer page", "MB", "ready ms", *(f"filter `{query}` ms" for query in queries)]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for result in results:
+        cells = [
+            result.get("label", result["page"]),
+            f"{result['bytes'] / 1e6:.2f}",
+            f"{result['ready_ms']:.0f}",
+            *(
+                f"{result['filter'][query]['total_ms']:.0f} ({result['filter'][query]['work_ms']:.1f})"
+                for query in queries
+            ),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(
+        "ready: from navigation to the first view drawn; filter: from the input event to the next frame "
+        "after the list changed (the filter's own work in parentheses); medians of fresh loads."
+    )
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="*", type=Path, help="explorer pages (default: 43 and 2,000 methods)")
@@ -113,10 +153,16 @@ def main() -> int:
     if reason:
         print(f"page_timing: {reason}", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory() as folder:
-        pages = args.pages or generated_pages(Path(folder))
-        for path in pages:
-            print(report(measure(path, args.runs)), flush=True)
+    if args.pages:
+        results = [measure(path, args.runs) for path in args.pages]
+        for result in results:
+            print(report(result), flush=True)
+    else:
+        results = figures(args.runs)
+        for result in results:
+            print(report({**result, "page": result["label"]}), flush=True)
+    print()
+    print(markdown(results))
     return 0
 
 

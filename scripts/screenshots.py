@@ -1,18 +1,18 @@
 """Screenshots of the explorer page for the README, taken in headless Chromium.
 
-    python scripts/screenshots.py [DOCUMENT.json] [--out docs]
+    python scripts/screenshots.py [CATALOG.json] [--out docs] [--method NAME]
 
 Writes ``explorer-methods.png`` (the method list filtered by an argument name, beside the
 catalog's overview) and ``explorer-method.png`` (one method: calls per day, arguments) into
-``--out``. The document is the page's data (``logminer export``'s document); by default the
-sample catalog's, from the tests.
+``--out``: the page ``logminer export --format html`` writes for a catalog file, by default for
+the sample log (``fixtures/runtime.log`` mined, with a fixed "generated" time so that the
+pictures change only when the page does).
 Each picture is a small PNG (a 1100x720 window), well under 150 KB.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -56,7 +56,7 @@ def take(document: dict, out: Path, method: str | None = None) -> list[Path]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("document", nargs="?", type=Path, help="the page's document (JSON)")
+    parser.add_argument("catalog", nargs="?", type=Path, help="a catalog file (default: the sample log's)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="folder for the PNGs (default docs/)")
     parser.add_argument("--method", help="the method to show (default clients.add)")
     args = parser.parse_args()
@@ -64,8 +64,11 @@ def main() -> int:
     if reason:
         print(f"screenshots: {reason}", file=sys.stderr)
         return 2
-    if args.document:
-        document = json.loads(args.document.read_text(encoding="utf-8"))
+    if args.catalog:
+        import logminer
+        from logminer.explorer import document as build
+
+        document = build(logminer.load_catalog(args.catalog))
     else:
         from tests.explorer_documents import sample_document
 

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from tests.browser import needs_browser
 from tests.helpers import SCRIPTS, load_script
 
 
@@ -116,3 +117,36 @@ def test_bench_runs_end_to_end(tmp_path):
     ]
     assert "distinct element lines" in out and "| `noisy:d90:n30:noblank` |" in out
     assert len(list(tmp_path.glob("noisy-*.log"))) == 1 and len(list(tmp_path.glob("*.stats-*.json"))) == 1
+
+
+def test_the_explorer_page_figures_as_markdown():
+    """`bench --page` puts scripts/page_timing.py's figures in its summary as one table."""
+    page_timing = load_script("page_timing")
+    timing = {"total_ms": 90.4, "work_ms": 12.25, "shown": "20 of 2,000 methods"}
+    result = {
+        "page": "x.html",
+        "label": "2,000 methods",
+        "bytes": 26_020_000,
+        "ready_ms": 1217.2,
+        "first_paint_ms": 128.0,
+        "filter": {query: timing for query in page_timing.QUERIES},
+    }
+    lines = page_timing.markdown([result]).splitlines()
+    assert lines[0].startswith("| explorer page | MB | ready ms | filter `clients` ms |")
+    assert lines[2] == "| 2,000 methods | 26.02 | 1217 | 90 (12.2) | 90 (12.2) | 90 (12.2) | 90 (12.2) |"
+    assert "--page" in bench.__doc__ and callable(bench.explorer_page)
+
+
+@needs_browser
+def test_page_timing_measures_a_page(tmp_path):
+    """The script's measurement on the sample's page: a first render and each filter, in Chromium."""
+    from logminer.explorer import render_page
+    from tests.explorer_documents import sample_document
+
+    page = tmp_path / "api.html"
+    page.write_text(render_page(sample_document()), encoding="utf-8")
+    result = load_script("page_timing").measure(page, runs=1)
+    assert result["bytes"] == page.stat().st_size
+    assert 0 < result["ready_ms"] < 10_000
+    assert result["filter"]["clients"]["shown"] == "18 of 43 methods"
+    assert result["filter"][""]["shown"] == "43 methods"

@@ -173,7 +173,7 @@ def test_nothing_is_written_when_no_log_could_be_read(tmp_path):
     assert "The catalog holds no methods yet." in run("methods", catalog=empty).output
 
 
-@pytest.mark.parametrize("command", ["mine", "methods", "show", "check", "call", "export"])
+@pytest.mark.parametrize("command", ["mine", "methods", "show", "check", "call", "export", "explore"])
 def test_help_names_the_default_catalog_as_it_is_now(tmp_path, command):
     """--catalog's help shows the real default file, worked out when the help is shown."""
     env = {"XDG_DATA_HOME": str(tmp_path), "LOGMINER_CATALOG": None}

@@ -1,5 +1,6 @@
-"""The explorer page in a real headless Chromium: offline from file://, filtering, deep links, copying,
-the keyboard, narrow and dark screens, hostile data, and "Try it" against a served page."""
+"""The explorer page in a real headless Chromium: the file `logminer export --format html` writes,
+offline from file://, filtering, deep links, copying, the keyboard, narrow and dark screens, hostile
+data; and "Try it", against a fake billing and against the explorer of `logminer explore --sandbox`."""
 
 from __future__ import annotations
 
@@ -11,12 +12,16 @@ import time
 from urllib.parse import quote
 
 import pytest
+from click.testing import CliRunner
 from playwright.sync_api import expect
 
-from logminer.explorer import ExplorerServer, render_page
-from logminer.explorer.server import NO_BILLING
+from logminer.cli import main
+from logminer.explorer import Explorer, ExplorerServer, render_page, serve
+from logminer.explorer.server import NO_BILLING, TOKEN_HEADER
 from tests.browser import chromium, needs_browser
 from tests.explorer_documents import INJECTIONS, hostile_document, large_document, sample_document
+from tests.helpers import FIXTURE
+from tests.test_explorer_page import inline_data
 
 pytestmark = [needs_browser, pytest.mark.browser]
 
@@ -35,12 +40,31 @@ def large():
     return large_document()
 
 
+def run(*arguments: str) -> str:
+    """A logminer command's output (it must succeed)."""
+    result = CliRunner().invoke(main, list(arguments))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
 @pytest.fixture(scope="session")
-def pages(tmp_path_factory, large):
-    """The sample, hostile and large documents written as explorer pages: name -> file:// URL."""
+def exported(tmp_path_factory):
+    """The sample log mined and exported by the commands: (the catalog file, the page's file)."""
+    folder = tmp_path_factory.mktemp("exported")
+    catalog = folder / "catalog.json"
+    run("mine", str(FIXTURE), "--catalog", str(catalog), "--quiet")
+    page = folder / "api.html"
+    run("export", "--format", "html", "-o", str(page), "--catalog", str(catalog))
+    return catalog, page
+
+
+@pytest.fixture(scope="session")
+def pages(tmp_path_factory, large, exported):
+    """Explorer pages, name -> file:// URL: the sample's as `export --format html` wrote it, and the
+    hostile and large documents rendered."""
     folder = tmp_path_factory.mktemp("explorer")
-    urls = {}
-    for name, document in (("sample", SAMPLE), ("hostile", hostile_document()), ("large", large)):
+    urls = {"sample": exported[1].as_uri()}
+    for name, document in (("hostile", hostile_document()), ("large", large)):
         path = folder / f"{name}.html"
         path.write_text(render_page(document), encoding="utf-8")
         urls[name] = path.as_uri()
@@ -83,6 +107,13 @@ def matches(pattern: str, name: str) -> bool:
     if "*" in pattern or "?" in pattern:
         return fnmatch.fnmatchcase(name, pattern.replace("[", "[[]"))
     return pattern in name
+
+
+def test_the_exported_file_holds_the_sample_s_document(exported):
+    """What the tests below expect of the sample (SAMPLE) is what `export --format html` wrote."""
+    data = inline_data(exported[1].read_text(encoding="utf-8"))
+    assert data["methods"] == SAMPLE["methods"]
+    assert data["catalog"] == {**SAMPLE["catalog"], "sources": [str(FIXTURE)]}
 
 
 def test_the_file_opens_offline_and_lists_every_method(context, pages):
@@ -164,6 +195,15 @@ def test_a_deep_link_opens_the_method_with_its_arguments(page, pages):
     expect(page.locator("main h1")).to_have_text("clients.add")
 
 
+def test_a_method_s_rows_are_the_arguments_show_prints(page, pages, exported):
+    """Every argument of `logminer show clients.add --format json`, in its order, and no other."""
+    shown = json.loads(run("show", "clients.add", "--format", "json", "--catalog", str(exported[0])))
+    page.goto(pages["sample"] + "#method=clients.add")
+    expect(page.locator("main h1")).to_have_text("clients.add")
+    rows = page.eval_on_selector_all("main tr[data-argument]", "rows => rows.map(r => r.dataset.argument)")
+    assert rows == [param["name"] for param in shown["params"]]
+
+
 def test_an_argument_row_shows_presence_types_examples_and_values(page, pages):
     page.goto(pages["sample"] + "#method=clients.add")
     row = page.locator('tr[data-argument="id_companies"]')
@@ -209,6 +249,17 @@ def test_copy_buttons_copy_the_exemplar_text_exactly(context, pages):
         page.get_by_role("button", name=f"Copy {label}").first.click()
         expect(page.locator("#toast")).to_have_text(f"Copied {label}")
         assert page.evaluate("navigator.clipboard.readText()") == exemplar[key]
+
+
+def test_the_copy_buttons_copy_what_show_example_prints(context, pages, exported):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(pages["sample"] + "#method=clients.add")
+    for label, form in (("Command line", "cli"), ("Python", "python"), ("JSON-RPC body", "json")):
+        printed = run("show", "clients.add", "--example", form, "--catalog", str(exported[0]))
+        page.get_by_role("button", name=f"Copy {label}").first.click()
+        expect(page.locator("#toast")).to_have_text(f"Copied {label}")
+        assert page.evaluate("navigator.clipboard.readText()") + "\n" == printed
 
 
 def test_without_the_clipboard_the_text_is_shown_selected(context, pages):
@@ -358,19 +409,23 @@ def test_a_large_catalog_opens_and_filters_quickly(page, pages, large):
 
 
 def test_calls_an_older_catalog_counted_are_said_to_be_undated(page, pages, large):
-    partly = large["methods"][0]
+    partly = next(m for m in large["methods"] if m["legacy_calls"] and m["calls_by_day"])
     page.goto(pages["large"] + "#method=" + partly["method"])
-    first_day = min(key for key in partly["calls_by_day"] if len(key) == 7)
+    first_day = min(partly["calls_by_day"])
     note = page.locator("main .note").inner_text()
-    assert note.startswith(f"{partly['legacy_calls']} calls before {first_day} not dated")
-    only_old = large["methods"][1]
-    assert only_old["calls_by_day"] == {} and only_old["legacy_calls"] == only_old["calls"]
+    assert note.startswith(f"{partly['legacy_calls']:,} calls before {first_day} not dated")
+    # a container's presence is counted over the calls whose containers were recorded
+    container = next(p for p in partly["params"] if p["container"])
+    assert container["known_calls"] == partly["calls"] - partly["legacy_calls"]
+    row = page.locator(f'tr[data-argument="{container["name"]}"] td').first
+    assert f"{container['seen']:,}/{container['known_calls']:,}" in row.inner_text()
+    only_old = next(m for m in large["methods"] if m["legacy_calls"] and not m["calls_by_day"])
+    assert only_old["legacy_calls"] == only_old["calls"]
     page.goto(pages["large"] + "#method=" + only_old["method"])
     expect(page.locator("main h1")).to_have_text(only_old["method"])
     main = page.locator("main")
-    assert f"{only_old['calls']} calls not dated" in main.inner_text()
+    assert f"{only_old['calls']:,} calls not dated" in main.inner_text()
     assert "No dated calls." in main.inner_text() and "No example call was kept." in main.inner_text()
-    assert page.locator('tr[data-argument="filter"] td').first.inner_text() == "unknown"
 
 
 # --- served: Try it -----------------------------------------------------------------------------------
@@ -540,3 +595,72 @@ def test_the_served_page_without_the_token_shows_nothing(page):
         reply = page.goto(f"http://127.0.0.1:{server.port}/#method=clients.add")
         assert reply.status == 403
         assert "clients.add" not in page.content()
+
+
+# --- served by logminer explore, with the sandbox ---------------------------------------------------
+
+
+def test_try_it_sends_to_the_sandbox_and_shows_the_masked_reply(page, exported):
+    with Explorer(exported[0], sandbox=True) as explorer:
+        section = open_try_it(page, explorer.server)
+        section.get_by_role("button", name="Send").click()
+        section.locator(".result pre.reply").wait_for()
+        assert explorer.sandbox.calls == 1
+    assert section.locator(".result h3").first.inner_text() == "Sent"
+    reply = json.loads(section.locator(".result pre.reply").inner_text())
+    sent = METHODS["clients.add"]["exemplars"][0]["params"]
+    assert reply["result"]["code"] is True
+    assert reply["result"]["return"]["params"] == {**sent, "cp_password": "********"}
+    assert reply["result"]["session_id"] == "********"
+    # the same call from the command line: the example `show --example` prints
+    command = section.locator(".result .copyable").inner_text()
+    assert run("show", "clients.add", "--example", "--catalog", str(exported[0])).strip() in command
+
+
+def test_try_it_in_strict_mode_sends_nothing(page, exported):
+    with Explorer(exported[0], sandbox=True, validate="strict") as explorer:
+        section = open_try_it(page, explorer.server)
+        section.locator('input[list][value="name"]').fill("nmae")
+        section.locator(".findings li.error").wait_for()
+        section.get_by_role("button", name="Send").click()
+        section.locator(".result h3").first.wait_for()
+        assert section.locator(".result h3").first.inner_text() == "Not sent"
+        assert "'nmae' was never seen" in section.locator(".result").inner_text()
+        assert explorer.sandbox.calls == 0
+
+
+def test_explore_refuses_requests_without_the_token(page, exported):
+    with Explorer(exported[0], sandbox=True) as explorer:
+        base = f"http://127.0.0.1:{explorer.server.port}"
+        reply = page.goto(base + "/#method=clients.add")
+        assert reply.status == 403 and "clients.add" not in page.content()
+        page.goto(explorer.url)
+        statuses = page.evaluate(
+            """async ([header, token]) => {
+                const body = JSON.stringify({method: "clients.add", params: {name: "Acme"}});
+                const post = (headers) => fetch("/api/call", {method: "POST", body: body,
+                    headers: {"Content-Type": "application/json", ...headers}}).then((r) => r.status);
+                return [await post({}), await post({[header]: token + "x"}), await post({[header]: token})];
+            }""",
+            [TOKEN_HEADER, explorer.server.token],
+        )
+        assert statuses == [403, 403, 200]
+        assert explorer.sandbox.calls == 1  # the one with the token
+
+
+def test_the_browser_opened_by_explore_lands_on_the_page(page, exported, monkeypatch):
+    """`serve(open_browser=True)` gives the browser a local file that leads to the URL with its token."""
+    opened, landed = [], []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+
+    def serving(explorer):
+        explorer.start()
+        page.goto(opened[0])
+        page.wait_for_url(explorer.url)
+        page.wait_for_function("() => performance.getEntriesByName('logminer-ready').length > 0")
+        landed.append(page.locator("main h1").inner_text())
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Explorer, "serve_forever", serving)
+    serve(exported[0], sandbox=True, open_browser=True, announce=lambda text: None)
+    assert opened[0].startswith("file://") and landed == ["JeraSoft Billing Management API"]

@@ -153,6 +153,19 @@ def test_requests_from_other_origins_are_refused(server, billing, headers):
     assert billing.called == []
 
 
+def test_a_window_opening_the_page_from_elsewhere_gets_it_with_the_token(server, billing):
+    """`logminer explore` opens the browser on a local file that leads to the URL: a cross-site
+    top-level navigation. It gets the page (with the token), and nothing else does."""
+    window = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+    assert httpx.get(server.url, headers=window).status_code == 200
+    assert httpx.get(base(server) + "/", headers=window).status_code == 403
+    for headers in ({**window, "Sec-Fetch-Dest": "iframe"}, {**window, "Sec-Fetch-Mode": "no-cors"}):
+        assert httpx.get(server.url, headers=headers).status_code == 403
+    reply = api(server, "/api/call", {"method": "clients.add", "params": {}}, **window)
+    assert reply.status_code == 403
+    assert billing.called == []
+
+
 def test_the_server_s_own_origin_is_accepted(server, billing):
     reply = api(server, "/api/check", {"method": "clients.add", "params": {"nmae": "x"}}, Origin=base(server))
     assert reply.status_code == 200

@@ -160,8 +160,9 @@ def test_the_catalog_file_holds_no_secret(mined):
     assert_no_secret(mined[0].read_text(encoding="utf-8"), "the catalog file")
 
 
-@pytest.mark.parametrize("fmt", ["openrpc", "jsonschema", "markdown"])
+@pytest.mark.parametrize("fmt", logminer.EXPORT_FORMATS)
 def test_no_export_holds_a_secret(mined, fmt, tmp_path):
+    """Every format, the explorer page (html) too."""
     output = run("export", "--format", fmt, "--catalog", str(mined[0]))
     assert_no_secret(output, f"export --format {fmt}")
     assert "clients.add" in output

@@ -417,11 +417,16 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-EXPORT_FORMATS = ("openrpc", "jsonschema", "markdown")
+EXPORT_FORMATS = ("openrpc", "jsonschema", "markdown", "html")
 
 
 def export(catalog: Catalog, fmt: str) -> str:
-    """The catalog as text in one of ``EXPORT_FORMATS``: JSON for openrpc and jsonschema, or Markdown."""
+    """The catalog as text in one of ``EXPORT_FORMATS``: JSON for openrpc and jsonschema, Markdown, or
+    html: the explorer page, one self-contained file that opens offline in a browser."""
+    if fmt == "html":
+        from ..explorer import document, render_page  # the explorer is loaded only for this format
+
+        return render_page(document(catalog))
     if fmt == "markdown":
         return to_markdown(catalog)
     if fmt == "openrpc":

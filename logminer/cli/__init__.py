@@ -334,3 +334,9 @@ from .catalogs import COMMANDS as CATALOG_COMMANDS  # noqa: E402
 
 for _command in CATALOG_COMMANDS:
     main.add_command(_command)
+
+# explore: the explorer page served with "Try it".
+from .explore import COMMANDS as EXPLORE_COMMANDS  # noqa: E402
+
+for _command in EXPLORE_COMMANDS:
+    main.add_command(_command)

@@ -93,13 +93,15 @@ def _impact(change: Change) -> str | None:
     type=click.Choice(EXPORT_FORMATS),
     default="openrpc",
     show_default=True,
-    help="openrpc: an OpenRPC 1.3 document; jsonschema: a params schema per method; markdown: a reference.",
+    help="openrpc: an OpenRPC 1.3 document; jsonschema: a params schema per method; markdown: a reference; "
+    "html: the explorer page, one file that opens offline in a browser.",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically), not stdout."
 )
 def export_command(catalog_path, fmt, output) -> None:
-    """Export the catalog for other tools: OpenRPC, JSON Schema, or a Markdown reference for a wiki."""
+    """Export the catalog for other tools: OpenRPC, JSON Schema, a Markdown reference for a wiki, or
+    the explorer page as one HTML file to browse and share (`logminer explore` serves it)."""
     text = export(load_catalog(catalog_path), fmt)
     if output:
         path = write_atomically(output, text)

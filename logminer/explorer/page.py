@@ -11,7 +11,8 @@ SHA-256) and no connection, so even a mistake in the script could not load or se
 Served by ``logminer explore``, the same page also talks to its own server (``connect-src 'self'``)
 for "Try it"; the server sends the same policy as a header (:func:`content_security_policy`).
 
-The fields the page reads (all but a method's name may be missing; nothing else is needed):
+The fields the page reads (all but a method's name may be missing; nothing else is needed), as
+:func:`~logminer.explorer.document.document` builds them from a catalog:
 
 - ``logminer``, ``generated``;
 - ``catalog``: ``methods``, ``calls``, ``first_seen``, ``last_seen``, ``sources``;

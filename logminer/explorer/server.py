@@ -10,7 +10,8 @@ reach the page. What it guards, as Jupyter does:
   ``hmac.compare_digest``; without it the answer is 403 and no data;
 - the ``Host`` header must be ``127.0.0.1:PORT`` or ``localhost:PORT`` (a DNS-rebinding page on
   another name is refused), and a request from another origin (its ``Origin`` header, or, without
-  one, ``Sec-Fetch-Site: cross-site`` or ``same-site``) is refused;
+  one, ``Sec-Fetch-Site: cross-site`` or ``same-site``) is refused, but for a browser window
+  opening the page itself (``logminer explore`` opens it from a local file);
 - the API takes only ``POST`` with ``Content-Type: application/json`` and a body of at most
   :data:`MAX_BODY` bytes; no CORS header is ever sent, so no other site's preflight can succeed;
 - every answer has a Content-Security-Policy, ``nosniff``, ``no-referrer`` and ``no-store``;
@@ -186,7 +187,10 @@ class _Handler(BaseHTTPRequestHandler):
         if origin is not None:
             if origin.lower() not in explorer.origins:
                 raise _Refused(HTTPStatus.FORBIDDEN, "Requests from other sites are refused.")
-        elif (self.headers.get("Sec-Fetch-Site") or "").lower() in ("cross-site", "same-site"):
+        elif (self.headers.get("Sec-Fetch-Site") or "").lower() in (
+            "cross-site",
+            "same-site",
+        ) and not self._opening_the_page():
             raise _Refused(HTTPStatus.FORBIDDEN, "Requests from other sites are refused.")
         # The page's URL holds the token; the API takes it only in the header, which no form can send.
         given = self.headers.get(TOKEN_HEADER)
@@ -198,6 +202,17 @@ class _Handler(BaseHTTPRequestHandler):
                 HTTPStatus.FORBIDDEN,
                 "This needs the token: open the whole URL that logminer explore printed.",
             )
+
+    def _opening_the_page(self) -> bool:
+        """A browser window loading the page from elsewhere: ``logminer explore`` opens the browser on
+        a local file that leads here (so the token is not on the browser's command line). Harmless
+        with the token: the page changes nothing, no other site can read it, and none can frame it."""
+        return (
+            self.command == "GET"
+            and urlsplit(self.path).path == "/"
+            and (self.headers.get("Sec-Fetch-Mode") or "").lower() == "navigate"
+            and (self.headers.get("Sec-Fetch-Dest") or "").lower() == "document"
+        )
 
     def _get(self) -> None:
         path = urlsplit(self.path).path
