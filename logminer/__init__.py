@@ -46,9 +46,11 @@ _LAZY = {
     ".catalog.secrets": ("DEFAULT_SECRET_WORDS",),
     ".catalog.store": (
         "catalog_lock",
+        "catalog_status",
         "change_settings",
         "default_catalog_path",
         "load_catalog",
+        "merge_into",
         "save_catalog",
     ),
     ".catalog.explore": ("close_names", "describe_method", "find_method", "list_methods", "search"),
@@ -94,7 +96,15 @@ if TYPE_CHECKING:
     from .catalog.model import Argument, Catalog, Method, Settings, apply_settings, merge
     from .catalog.paths import argument_values, bracket_path
     from .catalog.secrets import DEFAULT_SECRET_WORDS
-    from .catalog.store import catalog_lock, change_settings, default_catalog_path, load_catalog, save_catalog
+    from .catalog.store import (
+        catalog_lock,
+        catalog_status,
+        change_settings,
+        default_catalog_path,
+        load_catalog,
+        merge_into,
+        save_catalog,
+    )
     from .log.print_r import RECURSION, PhpObject, parse_print_r
     from .log.reader import ParseReport, Skipped
     from .log.records import Request, parse, parse_text
@@ -191,6 +201,7 @@ __all__ = [
     "argument_values",
     "bracket_path",
     "catalog_lock",
+    "catalog_status",
     "change_settings",
     "close_names",
     "default_catalog_path",
@@ -202,6 +213,7 @@ __all__ = [
     "list_methods",
     "load_catalog",
     "merge",
+    "merge_into",
     "mine",
     "mine_into",
     "params_schema",

@@ -6,14 +6,26 @@ import contextlib
 import errno
 import json
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from .._errors import CatalogError, Error, UsageError
-from .model import FORMAT_NAME, SCHEMA_VERSION, Catalog, Methods, Settings, apply_settings, with_secret_words
+from .dates import iso
+from .model import (
+    FORMAT_NAME,
+    SCHEMA_VERSION,
+    Catalog,
+    Methods,
+    Settings,
+    apply_settings,
+    merge,
+    with_secret_words,
+)
 
 ENV_CATALOG = "LOGMINER_CATALOG"
 
@@ -38,7 +50,11 @@ def load_catalog(
     """
     path = Path(path) if path is not None else default_catalog_path()
     try:
-        raw = path.read_bytes()
+        # Opened without waiting (a pipe would hang the read) and checked to be a regular file.
+        with open(path, "rb", opener=_nonblocking) as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                raise CatalogError(f"{path}: is not a regular file (a pipe, a device?), not a catalog.")
+            raw = stream.read()
     except FileNotFoundError:
         if missing_ok:
             return Catalog()
@@ -60,6 +76,10 @@ def load_catalog(
             "it was left as it is. Mine into a new file with --catalog, or delete it to start over."
         ) from None
     return _from_document(data, path, lazy)
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)
 
 
 def _from_document(data: object, path: Path, lazy: bool) -> Catalog:
@@ -176,7 +196,8 @@ def save_catalog(catalog: Catalog, path: str | os.PathLike | None = None) -> Pat
     A crash or a full disk leaves the old file whole; the new one appears only complete.
     """
     path = Path(path) if path is not None else default_catalog_path()
-    return write_atomically(path, catalog_lines(catalog), CatalogError, "the old catalog is unchanged")
+    lines = catalog_lines(catalog)
+    return write_atomically(path, lines, CatalogError, "the old catalog is unchanged", mode=CATALOG_MODE)
 
 
 def write_atomically(
@@ -184,13 +205,21 @@ def write_atomically(
     text: str | Iterable[str],
     error: type[Error] = UsageError,
     unchanged: str = "nothing was changed",
+    *,
+    mode: int = 0o666,
 ) -> Path:
     """Write ``text`` (UTF-8) to ``path`` so that readers see the old file or the new one, never half:
     a temporary file beside it, synced, then renamed over it (and the folder synced).
 
-    A failure raises ``error`` with a sentence ending in ``unchanged``; no temporary file is left.
+    A new file gets ``mode`` less the user's umask; a file that exists keeps its own. A symbolic
+    link is written through (its target is replaced, the link stays), as editors do. A failure
+    raises ``error`` with a sentence ending in ``unchanged``; no temporary file is left.
     """
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    if path.exists() and not path.is_file():
+        raise error(f"{path}: is not a regular file (a folder, a pipe?); {unchanged}.")
     directory = path.parent
     handle, temporary = None, None
     try:
@@ -204,7 +233,7 @@ def write_atomically(
                 stream.writelines(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else mode & ~_umask())
         os.replace(temporary, path)
         temporary = None
         _sync_directory(directory)
@@ -218,6 +247,17 @@ def write_atomically(
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
     return path
+
+
+# A catalog holds customer data (names, e-mail addresses, numbers): only its owner reads it.
+CATALOG_MODE = 0o600
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, and set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _sync_directory(directory: Path) -> None:
@@ -242,9 +282,18 @@ def catalog_lock(path: str | os.PathLike | None = None, *, wait: bool = True) ->
     import fcntl
 
     path = Path(path) if path is not None else default_catalog_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))  # the lock is the target's, as the write is
     lock_path = path.with_name(path.name + ".lock")
-    with open(lock_path, "a+b") as lock:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_NOFOLLOW: a lock path that is a symbolic link is refused, never followed to a file
+        # someone else chose.
+        handle = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, CATALOG_MODE)
+    except OSError as error:
+        reason = "it is a symbolic link" if error.errno == errno.ELOOP else error.strerror
+        raise CatalogError(f"{lock_path}: cannot lock the catalog ({reason}); nothing was changed.") from None
+    with os.fdopen(handle, "r+b") as lock:
         flags = fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB
         try:
             fcntl.flock(lock.fileno(), flags)
@@ -300,3 +349,61 @@ def change_settings(
         if updated is not catalog or not path.exists():
             save_catalog(updated, path)
     return updated.settings
+
+
+def catalog_status(path: str | os.PathLike | None = None) -> dict[str, Any]:
+    """What a catalog file is and holds (what ``logminer status`` prints): its path, size and schema
+    version, its methods, arguments and calls, each log file mined with how far it was read (and how
+    much of it there is now) and when, the sources, and the settings. A missing catalog says so."""
+    path = Path(path) if path is not None else default_catalog_path()
+    if not path.exists():
+        return {"catalog": str(path), "exists": False, "settings": Settings().to_dict()}
+    catalog = load_catalog(path, lazy=True)
+    methods = [catalog.methods[name] for name in sorted(catalog.methods)]
+    files = []
+    for record in catalog.files:
+        try:
+            now = os.stat(record.path).st_size if record.path else None
+        except OSError:
+            now = None
+        files.append(
+            {
+                "path": record.path,
+                "read_to": record.offset,
+                "line": record.line,
+                "size_then": record.size,
+                "size_now": now,
+                "compressed": record.compressed,
+                "last_mined": record.last_mined,
+            }
+        )
+    seen = [method.first_seen for method in methods if method.first_seen] + [
+        method.last_seen for method in methods if method.last_seen
+    ]
+    return {
+        "catalog": str(path),
+        "exists": True,
+        "bytes": path.stat().st_size,
+        "schema_version": catalog.read_version,
+        "methods": len(methods),
+        "arguments": sum(len(method.arguments) for method in methods),
+        "calls": sum(method.calls for method in methods),
+        "first_seen": iso(min(seen)) if seen else None,
+        "last_seen": iso(max(seen)) if seen else None,
+        "dropped_methods": catalog.dropped_methods,
+        "files": files,
+        "sources": catalog.sources,
+        "settings": catalog.settings.to_dict(),
+    }
+
+
+def merge_into(paths: Iterable[str | os.PathLike], output: str | os.PathLike) -> Catalog:
+    """Merge catalog files into ``output`` (which may be one of them) and return the merged catalog.
+
+    ``output``'s lock is held meanwhile, so a ``mine`` into it waits for the merge (and the merge for
+    a running ``mine``): no count is lost to an overwrite. The file is replaced in one step.
+    """
+    with catalog_lock(output):
+        merged = merge(*(load_catalog(path) for path in paths))
+        save_catalog(merged, output)
+    return merged

@@ -323,6 +323,62 @@ def _words(settings: api.Settings) -> str:
     return shown + " (--format json lists them all)"
 
 
+@main.command()
+@catalog_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def status(catalog_path, fmt) -> None:
+    """Say what the catalog is and holds: its file, schema version, methods, arguments and calls,
+    each log file mined (how far it was read, and when), and its settings."""
+    state = api.catalog_status(catalog_path)
+    if fmt == "json":
+        click.echo(to_json(state))
+        return
+    if not state["exists"]:
+        click.echo(f"No catalog at {state['catalog']} yet: `logminer mine LOG` makes it.")
+        return
+    rows = [
+        {
+            "field": "catalog",
+            "value": f"{state['catalog']} ({state['bytes']} bytes, schema {state['schema_version']})",
+        },
+        {"field": "methods", "value": state["methods"]},
+        {"field": "arguments", "value": state["arguments"]},
+        {"field": "calls", "value": state["calls"]},
+        {
+            "field": "seen",
+            "value": f"{state['first_seen']} to {state['last_seen']}" if state["first_seen"] else "",
+        },
+        {"field": "secret_words", "value": _words(api.Settings.from_dict(state["settings"]))},
+    ]
+    rows += [
+        {"field": name, "value": value}
+        for name, value in state["settings"].items()
+        if name.startswith("max_")
+    ]
+    echo(render_rows(rows, ["field", "value"], "table"))
+    if state["files"]:
+        click.echo("\nlog files mined (where reading goes on next time):")
+        files = [
+            {
+                "path": record["path"],
+                "read": _read_share(record),
+                "line": record["line"],
+                "last_mined": record["last_mined"],
+            }
+            for record in state["files"]
+        ]
+        echo(render_rows(files, ["path", "read", "line", "last_mined"], "table"))
+
+
+def _read_share(record: dict) -> str:
+    """How much of a log file was read: ``1.2 MB of 1.2 MB``, or of what it holds now."""
+    now = record["size_now"]
+    if record["compressed"] or now is None:
+        return f"{record['read_to']} bytes" + ("" if now is not None else " (the file is gone)")
+    behind = now - record["read_to"]
+    return f"{record['read_to']} of {now} bytes" + (f", {behind} new" if behind > 0 else "")
+
+
 # check, call, download, sandbox: the validated-call commands live in their own module.
 from .calls import COMMANDS  # noqa: E402
 

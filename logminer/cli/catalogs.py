@@ -12,8 +12,7 @@ import click
 
 from ..catalog.diff import CHANGE_FIELDS, DEFAULT_CONFIDENCE, Change, diff_catalogs
 from ..catalog.export import EXPORT_FORMATS, export
-from ..catalog.model import merge as merge_catalogs
-from ..catalog.store import catalog_lock, load_catalog, save_catalog, write_atomically
+from ..catalog.store import load_catalog, merge_into, write_atomically
 from .options import catalog_option, columns_option, format_option
 from .output import render_rows, to_json
 
@@ -33,11 +32,11 @@ def merge(catalogs, output) -> None:
     OUTPUT is locked: a `logminer mine` into it waits for the merge to finish (and the merge for a
     running mine), so no count is lost.
     """
-    with catalog_lock(output):
-        merged = merge_catalogs(*(load_catalog(path) for path in catalogs))
-        path = save_catalog(merged, output)
+    merged = merge_into(catalogs, output)
     calls = sum(method.calls for method in merged.methods.values())
-    click.echo(f"Merged {len(catalogs)} catalogs: {len(merged.methods)} methods, {calls} calls; wrote {path}")
+    click.echo(
+        f"Merged {len(catalogs)} catalogs: {len(merged.methods)} methods, {calls} calls; wrote {output}"
+    )
 
 
 @click.command()
