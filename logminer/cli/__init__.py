@@ -12,7 +12,7 @@ import logminer as api
 from .._errors import _or_list
 from ..calls.examples import FORMS, example
 from ..catalog.explore import METHOD_FIELDS, PARAM_FIELDS, SEARCH_FIELDS
-from .options import catalog_option, columns_option, complete_method, format_option
+from .options import catalog_option, columns_option, format_option, method_argument
 from .output import (
     display_width,
     echo,
@@ -151,7 +151,7 @@ def _nothing(sentence: str, suggestions: list[str]) -> str:
 
 
 @main.command()
-@click.argument("method", shell_complete=complete_method)
+@method_argument
 @catalog_option
 @format_option()
 @columns_option((*PARAM_FIELDS, "presence"), ("name", "presence", "types", "examples", "values"))
@@ -167,6 +167,8 @@ def _nothing(sentence: str, suggestions: list[str]) -> str:
 )
 def show(method, catalog_path, fmt, columns, example_form) -> None:
     """Show what METHOD takes: each argument, required or how often, types, examples, values.
+
+    METHOD is a name (clients.add) or a path as the log or the browser shows it (/admin/clients/add).
 
     In the table, values are listed when a few of them recur (a status, a type, a format), and
     said to be "one of" them when they form a closed set that calls are checked against;
