@@ -23,6 +23,7 @@ from .output import (
     to_json,
     visible_lines,
 )
+from .progress import ProgressBar
 
 
 class _Group(click.Group):
@@ -70,7 +71,7 @@ def mine(logs, catalog_path, fresh, secret_words, jobs, quiet) -> None:
     and cron can run this as often as it likes; --fresh starts a new catalog and reads everything.
     """
     logs = list(logs) or [api.DEFAULT_LOG]
-    bars = _ProgressBars() if sys.stderr.isatty() and not quiet else None
+    bars = None if quiet else ProgressBar.on_terminal()
     try:
         outcome = api.mine_into(
             logs, catalog_path, fresh=fresh, secret_words=secret_words, progress=bars, jobs=jobs
@@ -84,32 +85,6 @@ def mine(logs, catalog_path, fresh, secret_words, jobs, quiet) -> None:
         click.echo(visible_lines(outcome.summary()))
     if outcome.failures:
         sys.exit(1)
-
-
-class _ProgressBars:
-    """One click progress bar per log on stderr, fed by mine()'s progress callback."""
-
-    def __init__(self) -> None:
-        self._name: str | None = None
-        self._bar = None
-        self._done = 0
-
-    def __call__(self, name: str, done: int, size: int | None) -> None:
-        if name != self._name:
-            self.close()
-            self._name = name
-            if size:
-                self._bar = click.progressbar(length=size, label=os.path.basename(name), file=sys.stderr)
-                self._bar.__enter__()
-        if self._bar is not None and done > self._done:
-            self._bar.update(done - self._done)
-            self._done = done
-
-    def close(self) -> None:
-        """Finish the current bar, if any."""
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
-        self._bar, self._done = None, 0
 
 
 @main.command()

@@ -7,6 +7,7 @@ The lead registers them on the ``logminer`` group, whose error handling turns ev
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -21,6 +22,7 @@ from ..catalog.model import Catalog
 from ..catalog.store import default_catalog_path, load_catalog
 from .options import catalog_option, columns_option, complete_arguments, format_option, method_argument
 from .output import render_rows, to_json
+from .progress import ProgressBar
 
 if TYPE_CHECKING:
     from ..calls.client import Client
@@ -250,35 +252,15 @@ def download(method, items, params_file, output, catalog_path, mode, strict, **k
     findings = validate(catalog, method, params) if catalog is not None else []
     _report(findings)
     enforce(method, findings, mode)
-    bar = _ProgressBar() if sys.stderr.isatty() else None
+    bar = ProgressBar.on_terminal()
+    progress = functools.partial(bar, method) if bar is not None else None
     try:
         with _client(options) as client:
-            path = client.download(method, params, output, progress=bar, validate="off")
+            path = client.download(method, params, output, progress=progress, validate="off")
     finally:
         if bar is not None:
             bar.close()
     click.echo(f"Saved {path} ({path.stat().st_size} bytes).")
-
-
-class _ProgressBar:
-    """A click progress bar on stderr, fed by download()'s progress callback."""
-
-    def __init__(self) -> None:
-        self._bar: Any = None
-        self._done = 0
-
-    def __call__(self, done: int, total: int | None) -> None:
-        if self._bar is None and total:
-            self._bar = click.progressbar(length=total, label="downloading", file=sys.stderr)
-            self._bar.__enter__()
-        if self._bar is not None:
-            self._bar.update(done - self._done)
-        self._done = done
-
-    def close(self) -> None:
-        """Finish the bar."""
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
 
 
 @click.command()
