@@ -9,7 +9,8 @@ import click
 
 import logminer as api
 
-from .._errors import _or_list
+from .._controls import visible
+from .._errors import INTERRUPTED, _or_list, exit_code
 from ..calls.examples import FORMS, example
 from ..catalog.explore import METHOD_FIELDS, PARAM_FIELDS, SEARCH_FIELDS
 from .options import catalog_option, columns_option, format_option, method_argument
@@ -27,14 +28,18 @@ from .progress import ProgressBar
 
 
 class _Group(click.Group):
-    """Turns logminer's errors into one-line messages and exit status 2, never a traceback."""
+    """Turns logminer's errors into one-line messages and the exit status ``EXIT_CODES`` gives each,
+    and Ctrl-C into status 130: never a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except api.Error as error:
-            click.echo(f"logminer: {error}", err=True)
-            ctx.exit(2)
+            click.echo(f"logminer: {visible(str(error))}", err=True)
+            ctx.exit(exit_code(error))
+        except (KeyboardInterrupt, click.Abort):
+            click.echo("\nlogminer: interrupted", err=True)
+            ctx.exit(INTERRUPTED)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
