@@ -568,6 +568,7 @@ def test_params_become_php_form_fields():
         ("attachment; filename*=UTF-8''%D1%81%D1%87%D0%B5%D1%82.pdf", "счет.pdf"),
         ('attachment; filename="../../etc/passwd"', "passwd"),
         ('attachment; filename=".."', None),
+        (f'attachment; filename="{"счёт" * 100}.pdf"', "счёт" * 24 + "сч.pdf"),  # 200 bytes
         ("inline", None),
         (None, None),
     ],

@@ -1004,10 +1004,20 @@ def filename_from(disposition: str | None) -> str | None:
         name = plain.group(2) if plain.group(2) is not None else plain.group(1).strip()
         name = re.sub(r"\\(.)", r"\1", name)
     name = name.replace("\\", "/").rsplit("/", 1)[-1].strip().strip("\x00")
-    name = "".join(char for char in name if char.isprintable())[:200]
+    name = _fitted("".join(char for char in name if char.isprintable()))
     if name in ("", ".", "..") or name.startswith("."):
         return None
     return name
+
+
+def _fitted(name: str, limit: int = 200) -> str:
+    """``name`` cut to ``limit`` bytes of UTF-8 (file systems allow 255), its extension kept."""
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    ending = dot + suffix if stem and len(suffix) <= 10 else ""
+    room = limit - len(ending.encode("utf-8"))
+    return name[: len(name) - len(ending)].encode("utf-8")[:room].decode("utf-8", "ignore") + ending
 
 
 def _write(stream: BinaryIO, chunks: Iterator[bytes], total: int | None, progress: Progress | None) -> int:
