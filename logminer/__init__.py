@@ -20,12 +20,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ._errors import (
+    EXIT_CODES,
     CallFailed,
     CatalogError,
     ConnectError,
     DownloadFailed,
     Error,
+    FileError,
     HTTPStatusError,
+    LoginFailed,
     ProtocolError,
     RpcError,
     SourceError,
@@ -70,7 +73,7 @@ _LAZY = {
     ".mining.mine": ("MineResult", "mine", "mine_into"),
     ".calls.items": ("parse_items",),
     ".calls.validate": ("Finding", "validate"),
-    ".calls.client": ("Api", "Client", "Response"),
+    ".calls.client": ("Api", "CallRequest", "Client", "Response"),
     ".calls.sandbox": ("Sandbox", "start_sandbox"),
 }
 _LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}
@@ -84,7 +87,7 @@ _DEPRECATED = {
 }
 
 if TYPE_CHECKING:
-    from .calls.client import Api, Client, Response
+    from .calls.client import Api, CallRequest, Client, Response
     from .calls.items import parse_items
     from .calls.sandbox import Sandbox, start_sandbox
     from .calls.validate import Finding, validate
@@ -148,7 +151,9 @@ for _error in (
     ConnectError,
     DownloadFailed,
     Error,
+    FileError,
     HTTPStatusError,
+    LoginFailed,
     ProtocolError,
     RpcError,
     SourceError,
@@ -163,11 +168,13 @@ for _error in (
 __all__ = [
     "DEFAULT_LOG",
     "DEFAULT_SECRET_WORDS",
+    "EXIT_CODES",
     "EXPORT_FORMATS",
     "RECURSION",
     "Api",
     "Argument",
     "CallFailed",
+    "CallRequest",
     "Catalog",
     "CatalogDiff",
     "CatalogError",
@@ -177,8 +184,10 @@ __all__ = [
     "DownloadFailed",
     "Error",
     "Exemplar",
+    "FileError",
     "Finding",
     "HTTPStatusError",
+    "LoginFailed",
     "Method",
     "MineResult",
     "ParseReport",

@@ -2,6 +2,10 @@
 
 Messages are sentences for the user: what happened and what to do. None of them ever holds a
 password, a session id or any other secret value.
+
+The ``logminer`` command exits with one status per kind of error, from ``EXIT_CODES`` (the README's
+table of exit codes is this one): scripts can tell a refused login from a timeout without reading
+the message.
 """
 
 from __future__ import annotations
@@ -17,6 +21,11 @@ class SourceError(Error):
 
 class CatalogError(Error):
     """A catalog file cannot be read or written: corrupt, truncated, from a newer logminer, locked."""
+
+
+class FileError(Error):
+    """A file cannot be saved where asked: a folder that cannot be written, a file that exists and was not
+    named to be replaced, a full disk. Nothing partial is left."""
 
 
 class UnknownMethod(Error):
@@ -41,24 +50,33 @@ def _or_list(names: list[str]) -> str:
 
 
 class ValidationFailed(Error):
-    """Strict validation found problems with a call, so it was not sent; ``findings`` lists them."""
+    """The catalog's check of a call found what the validation mode refuses, so the call was not sent;
+    ``findings`` lists every finding, ``mode`` is the mode that refused."""
 
-    def __init__(self, method: str, findings: list) -> None:
+    def __init__(self, method: str, findings: list, mode: str = "strict") -> None:
         self.method = method
         self.findings = findings
-        first = findings[0].message if findings else ""
+        self.mode = mode
+        refused = [finding for finding in findings if mode == "strict" or finding.level == "error"]
+        first = refused[0].message if refused else ""
         more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
-        super().__init__(f"{method} was not sent (strict validation): {first}{more}")
+        super().__init__(f"{method} was not sent (validation {mode}): {first}{more}")
 
 
 class CallFailed(Error):
-    """The billing answered a call with ``code`` false; ``errors``, ``messages`` and ``response`` say why."""
+    """The billing answered a call with ``code`` false; ``errors``, ``messages`` and ``response`` say why
+    (the texts with secrets masked)."""
 
     def __init__(self, message: str, errors: list, messages: list, response: object = None) -> None:
         self.errors = errors
         self.messages = messages
         self.response = response
         super().__init__(message)
+
+
+class LoginFailed(CallFailed):
+    """The billing refused the login or the session: ``code`` false, no session granted, and a reason
+    about the login, the password or the session."""
 
 
 class RpcError(Error):
@@ -71,7 +89,7 @@ class RpcError(Error):
 
 
 class HTTPStatusError(Error):
-    """The billing answered with an HTTP status other than 200; ``status`` holds it."""
+    """The billing answered with an HTTP status other than 200, or a redirect; ``status`` holds it."""
 
     def __init__(self, message: str, status: int) -> None:
         self.status = status
@@ -79,7 +97,8 @@ class HTTPStatusError(Error):
 
 
 class ProtocolError(Error):
-    """The reply is not a JSON-RPC reply: not JSON (an HTML page), truncated, too large, another request's."""
+    """The reply is not a JSON-RPC reply: not JSON (an HTML page), truncated, too large or too deep,
+    of the wrong shape, or another request's."""
 
 
 class TransportError(Error):
@@ -91,12 +110,54 @@ class ConnectError(TransportError):
 
 
 class Timeout(TransportError):
-    """The billing did not answer within the timeout."""
+    """The billing did not answer within the timeout, or a reply or download ran past its deadline."""
 
 
 class DownloadFailed(Error):
-    """A file download failed (an ``X-VCS-Status`` reply, a cut-off transfer); no partial file is left."""
+    """The billing refused a download: an ``X-VCS-Status`` reply, whose value ``status`` holds. (A
+    transfer cut off is a ``TransportError``, one too large a ``ProtocolError``.) No file is left."""
 
     def __init__(self, message: str, status: str | None = None) -> None:
         self.status = status
         super().__init__(message)
+
+
+# -- exit codes of the logminer command ---------------------------------------------------------
+
+OK = 0
+FOUND = 1  # a check found something: an unknown method, a call refused by validation
+USAGE = 2  # a bad option or argument, or a file named that cannot be read or written
+CALL_FAILED = 3  # the billing refused the call: code false, a JSON-RPC error, an X-VCS-Status
+LOGIN_REFUSED = 4
+HTTP_ERROR = 5  # an HTTP status other than 200, or a redirect
+TIMEOUT = 6
+CONNECTION = 7  # no connection, a TLS failure, a connection or a download broken off
+BAD_REPLY = 8  # a reply that is not a JSON-RPC reply (not JSON, too large, too deep, another id)
+INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+# Each error class's exit status; a subclass not listed takes its nearest listed ancestor's.
+EXIT_CODES: dict[type[Error], int] = {
+    Error: FOUND,
+    UnknownMethod: FOUND,
+    ValidationFailed: FOUND,
+    UsageError: USAGE,
+    CatalogError: USAGE,
+    SourceError: USAGE,
+    FileError: USAGE,
+    CallFailed: CALL_FAILED,
+    RpcError: CALL_FAILED,
+    DownloadFailed: CALL_FAILED,
+    LoginFailed: LOGIN_REFUSED,
+    HTTPStatusError: HTTP_ERROR,
+    Timeout: TIMEOUT,
+    TransportError: CONNECTION,
+    ProtocolError: BAD_REPLY,
+}
+
+
+def exit_code(error: Error) -> int:
+    """The ``logminer`` command's exit status for ``error`` (see ``EXIT_CODES``)."""
+    for kind in type(error).__mro__:
+        if kind in EXIT_CODES:
+            return EXIT_CODES[kind]
+    return FOUND

@@ -5,6 +5,7 @@ Malformed replies (an HTML 500, truncated JSON, another request's id) come from 
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -22,13 +23,17 @@ from logminer import (
     Client,
     ConnectError,
     DownloadFailed,
+    FileError,
     HTTPStatusError,
+    LoginFailed,
     ProtocolError,
     RpcError,
     Timeout,
+    TransportError,
     ValidationFailed,
 )
-from logminer.calls.client import base_url, filename_from, form_fields
+from logminer.calls.client import USER_AGENT, base_url, filename_from, form_fields
+from logminer.catalog.secrets import scrub
 from tests.helpers import LOGIN, PASSWORD, ROOT, mine_catalog, start
 
 
@@ -113,7 +118,21 @@ def test_code_false_raises_nothing_unless_asked(sandbox):
             response.raise_for_code()
     assert caught.value.errors == response.errors
     assert caught.value.response is response
-    assert str(caught.value) == "clients.editForm failed (code False): Login failed: wrong login or password."
+    assert str(caught.value) == (
+        "clients.editForm failed (code false); billing: Login failed: wrong login or password."
+    )
+
+
+def test_a_refused_login_is_a_login_failed(sandbox):
+    """code false to a call that logged in, with no session granted: a CallFailed of its own kind."""
+    client = Client(sandbox.url, LOGIN, "wrong-password", raise_for_code=True)
+    with client, pytest.raises(LoginFailed):
+        client.call("clients.editForm", {"id_clients": 11})
+    # A call that carried no credentials was refused, but no login was.
+    with Client(sandbox.url, raise_for_code=True) as client, pytest.raises(CallFailed) as caught:
+        client.call("clients.editForm", {"id_clients": 11})
+    assert not isinstance(caught.value, LoginFailed)
+    assert "Authentication required" in str(caught.value)
 
 
 def test_a_missing_required_argument_fails_at_the_billing(sandbox):
@@ -132,22 +151,54 @@ def test_an_unknown_method_is_an_rpc_error(client):
     assert "Method not found: clients.fly" in str(caught.value)
 
 
-def test_warn_mode_sends_and_reports_the_findings(client, sandbox, caplog):
+def test_a_typo_is_not_sent_by_default(client, sandbox):
+    """The default mode (errors) refuses what is almost surely a typo, with the name meant."""
+    with pytest.raises(ValidationFailed) as caught:
+        client.call("clients.editForm", {"id_client": 11})
+    assert caught.value.mode == "errors"
+    assert caught.value.findings[0].suggestions == ("id_clients",)
+    with pytest.raises(ValidationFailed):
+        client.call("clients.ad", {"id_clients": 11})
+    with pytest.raises(ValidationFailed):
+        client.download("invoices.download", {"idd": 3, "format": "pdf"})
+    assert sandbox.calls == 0 and sandbox.logins == 0
+
+
+def test_the_api_drop_in_refuses_typos_too(sandbox, catalog):
+    with Api(sandbox.url, LOGIN, PASSWORD, catalog=catalog) as api, pytest.raises(ValidationFailed):
+        api.clients.editForm(id_client=8)
+    assert sandbox.calls == 0
+
+
+def test_a_warning_is_reported_and_the_call_sent(client, sandbox, caplog):
     with caplog.at_level(logging.WARNING, logger="logminer.client"):
-        response = client.call("clients.editForm", {"id_clients": 11, "id_client": 12})
+        response = client.call("clients.editForm", {"id_clients": 11, "lang": "de"})
+    assert sandbox.calls == 1 and response.ok
+    assert [(finding.level, finding.argument) for finding in response.findings] == [("warning", "lang")]
+    assert "'lang' was never seen" in caplog.text
+
+
+def test_warn_mode_sends_errors_too(client, sandbox):
+    response = client.call("clients.editForm", {"id_clients": 11, "id_client": 12}, validate="warn")
     assert sandbox.calls == 1
     assert [finding.argument for finding in response.findings] == ["id_client"]
-    assert "Did you mean 'id_clients'?" in caplog.text
 
 
-def test_strict_mode_refuses_to_send(sandbox, catalog):
+def test_strict_mode_refuses_warnings(sandbox, catalog):
     with Client(sandbox.url, LOGIN, PASSWORD, catalog=catalog, validate="strict") as client:
         with pytest.raises(ValidationFailed) as caught:
-            client.call("clients.add", {"id_client": 5})
-        assert caught.value.findings[0].suggestions == ("id_clients",)
-        with pytest.raises(ValidationFailed):
-            client.download("invoices.download", {"id_invoice": 3})
+            client.call("clients.editForm", {"id_clients": 11, "lang": "de"})
+        assert caught.value.findings[0].level == "warning"
     assert sandbox.calls == 0 and sandbox.logins == 0
+
+
+def test_a_method_is_taken_as_the_browser_shows_it(client):
+    for name in (
+        "clients/editForm",
+        "/admin/clients/editForm",
+        "https://billing.test/admin/clients/editForm",
+    ):
+        assert client.call(name, {"id_clients": 11}).data["method"] == "clients.editForm"
 
 
 def test_a_refused_connection_is_a_connect_error(sandbox):
@@ -180,6 +231,70 @@ def test_a_download_goes_to_the_path_given(client, tmp_path):
     assert target.exists()
 
 
+def test_a_download_into_a_folder_ending_with_a_slash_creates_it(client, tmp_path):
+    path = client.download("invoices.download", {"id": 3, "format": "pdf"}, f"{tmp_path}/invoices/")
+    assert path.parent == tmp_path / "invoices"
+    assert path.name.startswith("invoices_download_")
+
+
+def test_a_downloaded_file_is_made_with_the_users_umask(client, tmp_path):
+    before = os.umask(0o027)
+    try:
+        path = client.download("invoices.download", {"id": 3, "format": "pdf"}, tmp_path / "a.csv")
+    finally:
+        os.umask(before)
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def billing_naming(name, content=b"new content"):
+    """A client whose billing answers every download with ``content`` named ``name``."""
+
+    def handler(request):
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return httpx.Response(200, headers=headers, content=content)
+
+    return Client("billing.test", LOGIN, PASSWORD, transport=httpx.MockTransport(handler))
+
+
+def test_a_file_the_billing_names_never_replaces_one_unless_forced(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine")
+    with billing_naming("victim.txt") as client:
+        with pytest.raises(FileError, match=r"victim\.txt exists"):
+            client.download("xdrs.download", {}, tmp_path)
+        assert victim.read_text() == "mine"
+        assert os.listdir(tmp_path) == ["victim.txt"]
+        assert client.download("xdrs.download", {}, tmp_path, force=True) == victim
+        assert victim.read_bytes() == b"new content"
+
+
+def test_a_file_named_by_the_user_is_replaced(tmp_path):
+    named = tmp_path / "named.csv"
+    named.write_text("old")
+    with billing_naming("other.csv") as client:
+        assert client.download("xdrs.download", {}, named) == named
+    assert named.read_bytes() == b"new content"
+    assert os.listdir(tmp_path) == ["named.csv"]
+
+
+@pytest.mark.parametrize("name", ["../../escape.txt", "/etc/escape.txt", "..\\escape.txt", "sub/escape.txt"])
+def test_a_name_the_billing_gives_never_leaves_the_folder(tmp_path, name):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    with billing_naming(name) as client:
+        path = client.download("xdrs.download", {}, folder)
+    assert path.parent == folder
+    assert path.name in ("escape.txt", "xdrs_download")  # a name that cannot be made safe is not used
+    assert sorted(tmp_path.rglob("*")) == [folder, path]
+
+
+def test_a_download_can_go_to_a_stream():
+    stream = io.BytesIO()
+    with billing_naming("x.csv", b"a,b\n1,2\n") as client:
+        assert client.download("xdrs.download", {}, stream) is None
+    assert stream.getvalue() == b"a,b\n1,2\n"
+
+
 def test_a_download_refused_with_x_vcs_status_leaves_no_file(client, tmp_path):
     with pytest.raises(DownloadFailed) as caught:
         client.download("invoices.download", {"id": 3}, tmp_path, validate="off")
@@ -197,7 +312,7 @@ def test_a_cut_off_download_leaves_no_file(tmp_path):
         )
 
     client = Client("http://billing.test", LOGIN, PASSWORD, transport=httpx.MockTransport(handler))
-    with client, pytest.raises(DownloadFailed):
+    with client, pytest.raises(TransportError, match="stopped at 10 of 1000 bytes"):
         client.download("xdrs.download", {}, tmp_path)
     assert os.listdir(tmp_path) == []
 
@@ -311,20 +426,101 @@ def test_secrets_echoed_by_the_billing_are_masked_in_errors():
 # -- no password anywhere ------------------------------------------------------------------------
 
 
-def test_the_password_is_never_in_a_repr_a_log_line_or_a_request_preview(sandbox, catalog, caplog):
-    api = Api(sandbox.url, LOGIN, PASSWORD, catalog=catalog)
+def test_the_password_is_never_in_a_repr_a_log_line_or_a_request_shown(sandbox, catalog, caplog):
+    traced = []
+    api = Api(sandbox.url, LOGIN, PASSWORD, catalog=catalog, validate="warn", trace=traced.append)
     with caplog.at_level(logging.DEBUG), api:
-        preview = api.client.request("clients.add", {"cp_password": "Client-Secret-77"})
+        first = api.client.build_request("clients.add", {"cp_password": "Client-Secret-77"})
         response = api.clients.add({"cp_password": "Client-Secret-77", "name": "Acme", "id_client": 1})
-        later = api.client.request("clients.add", {"name": "Acme"})
-        shown = [repr(api), repr(api.client), repr(response), json.dumps(preview), caplog.text]
-        shown.append(repr(vars(api.client)))
-    assert "Client-Secret-77" not in json.dumps(preview)
+        later = api.client.build_request("clients.add", {"name": "Acme"})
+        shown = [repr(api), repr(api.client), repr(response), repr(first), first.shown(), caplog.text]
+        shown += [repr(vars(api.client)), json.dumps(response.to_dict()), *traced]
+    preview = json.loads(first.masked)
     assert preview["params"]["auth"] == {"login": LOGIN, "password": "********"}
-    assert later["params"]["SID"] == "********"
-    assert api.client.session_id not in caplog.text
+    assert preview["params"]["cp_password"] == "********"
+    assert json.loads(later.masked)["params"]["SID"] == "********"
     for text in shown:
         assert PASSWORD not in text
+        assert "Client-Secret-77" not in text
+        assert api.client.session_id not in text
+
+
+# -- one road: build_request -----------------------------------------------------------------------
+
+
+def recording(replies=None):
+    """A MockTransport that keeps each request it gets and answers each JSON-RPC call with code true."""
+    received = []
+
+    def handler(request):
+        received.append(request)
+        sent = json.loads(request.content)
+        result = {"code": True, "session_id": "1-session-abc", "return": {"ok": 1}, "messages": []}
+        return httpx.Response(200, json={"jsonrpc": "2.0", "id": sent["id"], "result": result})
+
+    return httpx.MockTransport(replies or handler), received
+
+
+def test_what_is_sent_is_the_request_built_byte_for_byte():
+    transport, received = recording()
+    with Client("billing.test", LOGIN, PASSWORD, transport=transport) as client:
+        request = client.build_request("clients.add", {"name": "Acme", "cp_password": "Client-Secret-77"})
+        client.send(request)
+    [sent] = received
+    assert sent.content == request.content
+    assert str(sent.url) == request.url == "https://billing.test/jsonrpc/"
+    assert json.loads(sent.content) == {
+        "jsonrpc": "2.0",
+        "method": "clients.add",
+        "params": {
+            "name": "Acme",
+            "cp_password": "Client-Secret-77",
+            "auth": {"login": LOGIN, "password": PASSWORD},
+        },
+        "id": 1,
+    }
+    # What --dry-run and -v show is the same text, only the secrets masked.
+    assert scrub(sent.content.decode(), [PASSWORD, "Client-Secret-77"]) == request.masked
+    assert request.shown().endswith("\n\n" + request.masked)
+    assert request.shown().startswith("POST https://billing.test/jsonrpc/\n")
+
+
+def test_requests_say_they_come_from_logminer():
+    transport, received = recording()
+    with Client("billing.test", LOGIN, PASSWORD, transport=transport) as client:
+        client.call("packages.list")
+    assert received[0].headers["User-Agent"] == USER_AGENT == f"logminer/{logminer.__version__}"
+
+
+def test_the_session_is_sent_once_granted_and_ids_count_up():
+    transport, received = recording()
+    with Client("billing.test", LOGIN, PASSWORD, transport=transport) as client:
+        client.call("packages.list")
+        second = client.build_request("packages.list")
+        client.send(second)
+    assert [json.loads(request.content)["id"] for request in received] == [1, 2]
+    assert json.loads(received[1].content)["params"] == {"SID": "1-session-abc"}
+    assert json.loads(second.masked)["params"] == {"SID": "********"}
+
+
+def test_a_download_request_is_a_form_shown_masked():
+    with Client("billing.test", LOGIN, PASSWORD) as client:
+        request = client.build_request("invoices.download", {"id": 3, "format": "pdf"}, download=True)
+    assert request.url == "https://billing.test/admin/invoices/download"
+    assert request.content.decode() == (
+        f"id=3&format=pdf&auth[login]={LOGIN}&auth[password]={PASSWORD}&__api=1"
+    )
+    assert request.masked == f"id=3&format=pdf&auth[login]={LOGIN}&auth[password]=********&__api=1"
+
+
+def test_a_login_without_a_password_is_refused_before_sending():
+    transport, received = recording()
+    with Client("billing.test", LOGIN, None, transport=transport) as client:
+        with pytest.raises(logminer.UsageError, match="No password for the login 'api_robot'"):
+            client.call("packages.list")
+        with pytest.raises(logminer.UsageError):
+            Client("billing.test", LOGIN, "").call("packages.list")
+    assert received == []
 
 
 # -- small pieces ---------------------------------------------------------------------------------
@@ -372,6 +568,7 @@ def test_params_become_php_form_fields():
         ("attachment; filename*=UTF-8''%D1%81%D1%87%D0%B5%D1%82.pdf", "счет.pdf"),
         ('attachment; filename="../../etc/passwd"', "passwd"),
         ('attachment; filename=".."', None),
+        (f'attachment; filename="{"счёт" * 100}.pdf"', "счёт" * 24 + "сч.pdf"),  # 200 bytes
         ("inline", None),
         (None, None),
     ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from logminer import UsageError, parse_items
+from logminer.calls.items import api_method
 
 
 def test_a_plain_item_is_a_string_and_a_raw_item_is_json():
@@ -52,6 +53,40 @@ def test_items_add_to_params_from_a_file():
         "status": "active",
     }
     assert base == {"cp_modules": ["c_info"], "name": "Acme"}
+
+
+def test_items_win_over_the_params_from_a_file():
+    base = {"name": "Acme", "filter": {"status": "closed", "limit": 10}, "fields": "none"}
+    assert parse_items(["name=Globex", "filter[status]=active", "fields[0][id]=5"], base) == {
+        "name": "Globex",
+        "filter": {"status": "active", "limit": 10},
+        "fields": [{"id": "5"}],
+    }
+    with pytest.raises(UsageError, match="'name' is given twice"):
+        parse_items(["name=Globex", "name=Initech"], base)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "clients.add",
+        "clients/add",
+        "/clients/add",
+        "/admin/clients/add",
+        "https://billing.example.net/admin/clients/add",
+        "https://api:pw@billing.example.net/admin/clients/add?SID=1-abc#top",
+        " /admin/clients/add/ ",
+    ],
+)
+def test_a_method_is_read_as_users_copy_it(text):
+    assert api_method(text) == "clients.add"
+
+
+@pytest.mark.parametrize("text", ["", "/", "/admin/clients/1-d8f7a6b5c4e3d2f1a0b9c8d7/"])
+def test_a_path_that_names_no_method_is_a_usage_error_that_does_not_quote_it(text):
+    with pytest.raises(UsageError) as caught:
+        api_method(text)
+    assert "d8f7a6b5" not in str(caught.value)
 
 
 @pytest.mark.parametrize(

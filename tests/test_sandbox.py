@@ -114,3 +114,32 @@ def test_admin_signals_a_logical_error_with_x_vcs_status(sandbox):
     assert reply.headers["X-VCS-Status"] == "400"
     assert "format" in reply.json()["errors"][0]
     assert HTTP.post(f"{sandbox.url}/admin/nothing/here", data=form).headers["X-VCS-Status"] == "404"
+
+
+def test_the_echo_masks_secrets_as_the_catalog_does(sandbox):
+    params = {"id_clients": 11, "cp_password": "Client-Secret-77", "note": "x", "auth": AUTH}
+    result = rpc(sandbox, "clients.editForm", params)["result"]
+    assert result["return"]["params"] == {"id_clients": 11, "cp_password": "********", "note": "x"}
+
+
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [
+        ({"SID": [1]}, "SID must be a string"),
+        ({"SID": {"a": 1}}, "SID must be a string"),
+        ({"auth": "api:pw"}, "auth must hold a login and a password"),
+        ({"auth": {"login": ["api"], "password": PASSWORD}}, "auth must hold a login and a password"),
+    ],
+)
+def test_credentials_of_the_wrong_shape_are_a_json_rpc_error(sandbox, params, words):
+    reply = rpc(sandbox, "clients.editForm", params)
+    assert reply["error"]["code"] == -32602
+    assert words in reply["error"]["message"]
+
+
+def test_a_body_nested_too_deep_is_a_parse_error(sandbox):
+    depth = 200_000
+    body = b'{"method": "clients.editForm", "params": {"a": ' + b"[" * depth + b"]" * depth + b'}, "id": 1}'
+    reply = HTTP.post(f"{sandbox.url}/jsonrpc/", content=body).json()
+    assert reply["error"] == {"code": -32700, "message": "Parse error: the request body is nested too deep."}
+    assert rpc(sandbox, "packages.list", {"auth": AUTH})["result"]["code"] is True  # still serving

@@ -6,7 +6,7 @@ import pytest
 
 import logminer
 from logminer import Finding, ValidationFailed, validate
-from logminer.calls.validate import enforce
+from logminer.calls.validate import enforce, refused
 from tests.helpers import mine_catalog
 
 
@@ -104,14 +104,73 @@ def test_transport_keys_are_not_findings(catalog):
     assert validate(catalog, "clients.editForm", params) == []
 
 
-def test_strict_mode_refuses_findings_and_warn_mode_does_not(catalog):
-    findings = validate(catalog, "clients.add", complete_add(id_client="5"))
+def test_an_argument_with_no_observed_name_close_to_it_is_a_warning(catalog):
+    """What may be right but was never seen: said, not refused."""
+    [finding] = validate(catalog, "clients.editForm", {"id_clients": "11", "lang": "de"})
+    assert finding == Finding(
+        "warning", "lang", "'lang' was never seen in 13 observed calls of clients.editForm."
+    )
+
+
+def test_a_near_miss_of_a_closed_set_value_is_an_error_with_the_value_meant(catalog):
+    [finding] = validate(catalog, "clients.add", complete_add(status="actve"))
+    assert finding.level == "error" and finding.argument == "status"
+    assert finding.suggestions == ("active",)
+    assert finding.message == (
+        "'status' is 'actve', none of the values seen in 16 observed calls of clients.add: "
+        "'active', 'closed', 'suspended'. Did you mean 'active'?"
+    )
+
+
+def test_another_value_outside_a_closed_set_is_a_warning(catalog):
+    [finding] = validate(catalog, "clients.add", complete_add(status="archived"))
+    assert (finding.level, finding.suggestions) == ("warning", ())
+    assert "none of the values seen" in finding.message
+
+
+@pytest.mark.parametrize("value", ["2", "xy", "1e3"])
+def test_numbers_and_short_values_are_never_near_misses(catalog, value):
+    """bill_by_time took 0 and 1: a 2 is no typo of either, and neither are two letters."""
+    params = complete_add(bill_by_time=value)
+    findings = [finding for finding in validate(catalog, "clients.add", params) if finding.argument]
+    assert [finding.level for finding in findings] == ["warning"]
+
+
+def test_a_value_that_looks_like_a_credential_is_never_quoted(catalog):
+    [finding] = validate(catalog, "clients.add", complete_add(status="https://admin:Sup3r-Secret@x.example"))
+    assert "Sup3r-Secret" not in finding.message
+    assert "'status' is a value, none of the values seen" in finding.message
+
+
+def test_values_other_than_strings_are_written_as_json(catalog):
+    [finding] = validate(catalog, "clients.editForm", {"id_clients": None})
+    assert "'id_clients' is null of type empty" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("mode", "errors", "warnings"),
+    [
+        ("off", False, False),
+        ("warn", False, False),
+        ("errors", True, False),
+        ("strict", True, True),
+    ],
+)
+def test_what_each_mode_refuses(catalog, mode, errors, warnings):
+    with_error = validate(catalog, "clients.add", complete_add(id_client="5"))
+    with_warning = validate(catalog, "clients.add", complete_add(lang="de"))
+    assert refused(with_error, mode) is errors
+    assert refused(with_warning, mode) is warnings
+    assert refused([], mode) is False
+
+
+def test_a_refused_call_raises_with_every_finding(catalog):
+    findings = validate(catalog, "clients.add", {"id_client": "5"})
     enforce("clients.add", findings, "warn")
-    enforce("clients.add", [], "strict")
     with pytest.raises(ValidationFailed) as caught:
-        enforce("clients.add", findings, "strict")
+        enforce("clients.add", findings, "errors")
     assert caught.value.findings == findings
-    assert "clients.add was not sent" in str(caught.value)
+    assert str(caught.value).startswith("clients.add was not sent (validation errors): 'id_client' was never")
     with pytest.raises(logminer.UsageError):
         enforce("clients.add", findings, "loud")
 

@@ -1,9 +1,12 @@
-"""Request items, as httpie reads them, with PHP bracket paths: the arguments of ``logminer call``.
+"""Request items, as httpie reads them, with PHP bracket paths: the arguments of ``logminer call``;
+and method names as users copy them.
 
 - ``name=value`` sends the string ``value`` (every web request leaf is a string anyway);
 - ``name:=json`` sends raw JSON (``id_clients:=11``, ``cp_modules:='["c_info"]'``);
 - ``auth[login]=x`` nests, ``cp_modules[]=a`` appends, ``fields[0][id]=5`` sets an index,
   exactly as PHP builds ``$_REQUEST`` from a query string.
+- a method is ``clients.add``, or its path as the log or the browser shows it: ``clients/add``,
+  ``/admin/clients/add``, ``https://billing/admin/clients/add`` (``api_method``).
 """
 
 from __future__ import annotations
@@ -14,50 +17,75 @@ from collections.abc import Iterable
 from typing import Any
 
 from .._errors import UsageError
-from ..catalog.secrets import SecretNames
+from ..catalog.secrets import MASK, SecretNames, method_from_path
 
 # A key path: a head, then any number of [segment]s.
 _PATH = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)\Z")
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 # Errors quote an item, but never the value of a secret-looking name (password=..., api_key:=...).
 _SECRET_NAMES = SecretNames()
-MASK = "********"
+
+
+def api_method(text: str) -> str:
+    """The API method a name, a path or a URL stands for: ``clients/add``, ``/clients/add``,
+    ``/admin/clients/add`` and ``https://billing/admin/clients/add`` are all ``clients.add``.
+
+    A name with dots and no slash is taken as it is. A path that names no method, or holds what
+    looks like a token, is a ``UsageError`` that does not quote it.
+    """
+    text = text.strip()
+    if "/" not in text:
+        if not text:
+            raise UsageError("No method given: name one, e.g. clients.editForm.")
+        return text
+    name, reason = method_from_path(text)
+    if name is None:
+        raise UsageError(f"That path gives no API method ({reason}); name one, e.g. clients.editForm.")
+    return name
 
 
 def parse_items(items: Iterable[str], params: dict[str, Any] | None = None) -> dict[str, Any]:
     """The params dict that request items describe, added to a copy of ``params`` (from --params).
 
-    Integer keys that count from 0 become JSON lists. A bad item raises ``UsageError`` naming it.
+    Items win over ``params``: ``name=B`` replaces the file's ``name``, ``filter[status]=x`` its
+    ``filter``'s status, ``cp_modules[]=c`` appends to its list. An item that repeats another is an
+    error. Integer keys that count from 0 become JSON lists. A bad item raises ``UsageError``
+    naming it.
     """
     if params is not None and not isinstance(params, dict):
         raise UsageError("The params must be a JSON object (name: value pairs), not a list or a value.")
     root: dict[Any, Any] = {key: _keyed(value) for key, value in (params or {}).items()}
+    given: set[tuple[Any, ...]] = set()  # the places items set or made (the file's may be replaced)
     for item in items:
         key, raw, value = _split(item)
         head, segments = _path(key, item)
         node: dict[Any, Any] = root
         path = [head, *segments]
+        place: tuple[Any, ...] = ()
         for depth, segment in enumerate(path):
-            last = depth == len(path) - 1
             if segment == "":
                 segment = _next_index(node)
             elif depth > 0 and _is_index(segment):
                 segment = int(segment)
-            if last:
-                if segment in node:
+            place = (*place, segment)
+            taken = segment in node and place in given
+            if depth == len(path) - 1:
+                if taken:
                     raise UsageError(
                         f"Request item {_quoted(item)}: {key!r} is given twice; "
                         f"use {head}[]=VALUE for a list."
                     )
                 node[segment] = json.loads(value) if raw else value
             else:
-                child = node.setdefault(segment, {})
-                if not isinstance(child, dict):
-                    raise UsageError(
-                        f"Request item {_quoted(item)}: {_shown(path[: depth + 1])} already has a value, "
-                        "so it cannot also hold nested keys."
-                    )
-                node = child
+                if not isinstance(node.get(segment), dict):
+                    if taken:
+                        raise UsageError(
+                            f"Request item {_quoted(item)}: {_shown(path[: depth + 1])} already has a value, "
+                            "so it cannot also hold nested keys."
+                        )
+                    node[segment] = {}
+                node = node[segment]
+            given.add(place)
     return {str(key): _listed(value) for key, value in root.items()}
 
 

@@ -4,8 +4,10 @@ the catalog, so integrators can rehearse scripts and logminer's client can be te
 - ``POST /jsonrpc/``: JSON-RPC 2.0. The first call must carry ``auth`` (login and password; a wrong
   one gets ``code`` false), later ones may carry ``SID``. Each method of the catalog is answered the
   way the billing would: an argument present in every observed call but missing gets ``code`` false
-  with an error naming it; otherwise the accepted params are echoed in ``return``. A method the
-  catalog does not know gets a JSON-RPC error.
+  with an error naming it; otherwise the accepted params are echoed in ``return``, secrets masked
+  as the catalog masks them. A method the catalog does not know gets a JSON-RPC error, and so does a
+  request of the wrong shape (a ``SID`` that is no text, a body nested too deep): the sandbox never
+  answers with a traceback.
 - ``GET|POST /admin/<module>/<method>``: the same checks, then a file of ``download_size`` bytes,
   streamed in chunks and named by ``Content-Disposition``; a logical error is an ``X-VCS-Status``
   header (its value the code) with a short text body.
@@ -23,6 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ..catalog.model import Catalog
 from ..catalog.paths import TRANSPORT_KEYS, bracket_path, call_paths
+from ..catalog.secrets import mask_secrets
 
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 _CHUNK = 64 * 1024
@@ -107,6 +110,8 @@ class Sandbox:
 
     def authenticate(self, sid: Any, auth: Any) -> tuple[str | None, str | None]:
         """``(session id, None)`` for a valid SID or login, else ``(None, error)``."""
+        if sid is not None and not isinstance(sid, str):
+            return None, "Invalid SID: a session id is a string."
         if sid is not None and auth is None:
             with self._lock:
                 if sid in self._sessions:
@@ -114,7 +119,10 @@ class Sandbox:
             return None, "Session expired or unknown; authenticate again with auth[login] and auth[password]."
         if not isinstance(auth, dict):
             return None, "Authentication required: send auth[login] and auth[password], or SID."
-        if auth.get("login") != self.login or auth.get("password") != self._password:
+        login, password = auth.get("login"), auth.get("password")
+        if not isinstance(login, str) or not isinstance(password, str):
+            return None, "Login failed: auth[login] and auth[password] must be strings."
+        if login != self.login or password != self._password:
             return None, "Login failed: wrong login or password."
         session = f"1-{secrets.token_hex(12)}"
         with self._lock:
@@ -131,6 +139,15 @@ class Sandbox:
         params = {} if params is None else params
         if not isinstance(params, dict):
             return _rpc_error(request_id, -32602, "Invalid params: expected an object.")
+        if not isinstance(params.get("SID", ""), str):
+            return _rpc_error(request_id, -32602, "Invalid params: SID must be a string.")
+        auth = params.get("auth", {})
+        if not isinstance(auth, dict) or not all(
+            isinstance(auth.get(key, ""), str) for key in ("login", "password")
+        ):
+            return _rpc_error(
+                request_id, -32602, "Invalid params: auth must hold a login and a password as strings."
+            )
         with self._lock:
             self.calls += 1
         method = self.catalog.method(envelope["method"])
@@ -144,12 +161,13 @@ class Sandbox:
         if missing:
             errors = [f"Missing required argument: {name}" for name in missing]
             return _result(request_id, code=False, errors=errors, session_id=session)
+        echoed = mask_secrets(accepted, self.catalog.is_secret, is_secret_value=self.catalog.is_secret_value)
         return _result(
             request_id,
             code=True,
             session_id=session,
             messages=[f"{method.name}: done (sandbox)"],
-            data={"method": method.name, "params": accepted},
+            data={"method": method.name, "params": echoed},
         )
 
 
@@ -228,11 +246,22 @@ class _Handler(BaseHTTPRequestHandler):
     def _jsonrpc(self, body: bytes) -> None:
         try:
             envelope = json.loads(body)
+        except RecursionError:
+            reply = _rpc_error(None, -32700, "Parse error: the request body is nested too deep.")
         except (ValueError, UnicodeDecodeError):
             reply = _rpc_error(None, -32700, "Parse error: the request body is not JSON.")
         else:
-            reply = self.sandbox.answer(envelope)
-        self._send(HTTPStatus.OK, json.dumps(reply, ensure_ascii=False).encode("utf-8"), "application/json")
+            try:
+                reply = self.sandbox.answer(envelope)
+            except Exception:  # a sandbox answers every request; no case is known to get here
+                reply = _rpc_error(None, -32603, "Internal error of the sandbox.")
+        try:
+            text = json.dumps(reply, ensure_ascii=False)
+        except (RecursionError, TypeError, ValueError):
+            text = json.dumps(
+                _rpc_error(None, -32603, "Internal error: the reply cannot be written as JSON.")
+            )
+        self._send(HTTPStatus.OK, text.encode("utf-8"), "application/json")
 
     def _admin(self, path: str, fields: list[tuple[str, str]]) -> None:
         sandbox = self.sandbox

@@ -9,10 +9,11 @@ import click
 
 import logminer as api
 
-from .._errors import _or_list
+from .._controls import visible
+from .._errors import INTERRUPTED, _or_list, exit_code
 from ..calls.examples import FORMS, example
 from ..catalog.explore import METHOD_FIELDS, PARAM_FIELDS, SEARCH_FIELDS
-from .options import catalog_option, columns_option, complete_method, format_option
+from .options import catalog_option, columns_option, format_option, method_argument
 from .output import (
     display_width,
     echo,
@@ -23,17 +24,22 @@ from .output import (
     to_json,
     visible_lines,
 )
+from .progress import ProgressBar
 
 
 class _Group(click.Group):
-    """Turns logminer's errors into one-line messages and exit status 2, never a traceback."""
+    """Turns logminer's errors into one-line messages and the exit status ``EXIT_CODES`` gives each,
+    and Ctrl-C into status 130: never a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except api.Error as error:
-            click.echo(f"logminer: {error}", err=True)
-            ctx.exit(2)
+            click.echo(f"logminer: {visible(str(error))}", err=True)
+            ctx.exit(exit_code(error))
+        except (KeyboardInterrupt, click.Abort):
+            click.echo("\nlogminer: interrupted", err=True)
+            ctx.exit(INTERRUPTED)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,7 +76,7 @@ def mine(logs, catalog_path, fresh, secret_words, jobs, quiet) -> None:
     and cron can run this as often as it likes; --fresh starts a new catalog and reads everything.
     """
     logs = list(logs) or [api.DEFAULT_LOG]
-    bars = _ProgressBars() if sys.stderr.isatty() and not quiet else None
+    bars = None if quiet else ProgressBar.on_terminal()
     try:
         outcome = api.mine_into(
             logs, catalog_path, fresh=fresh, secret_words=secret_words, progress=bars, jobs=jobs
@@ -84,32 +90,6 @@ def mine(logs, catalog_path, fresh, secret_words, jobs, quiet) -> None:
         click.echo(visible_lines(outcome.summary()))
     if outcome.failures:
         sys.exit(1)
-
-
-class _ProgressBars:
-    """One click progress bar per log on stderr, fed by mine()'s progress callback."""
-
-    def __init__(self) -> None:
-        self._name: str | None = None
-        self._bar = None
-        self._done = 0
-
-    def __call__(self, name: str, done: int, size: int | None) -> None:
-        if name != self._name:
-            self.close()
-            self._name = name
-            if size:
-                self._bar = click.progressbar(length=size, label=os.path.basename(name), file=sys.stderr)
-                self._bar.__enter__()
-        if self._bar is not None and done > self._done:
-            self._bar.update(done - self._done)
-            self._done = done
-
-    def close(self) -> None:
-        """Finish the current bar, if any."""
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
-        self._bar, self._done = None, 0
 
 
 @main.command()
@@ -151,7 +131,7 @@ def _nothing(sentence: str, suggestions: list[str]) -> str:
 
 
 @main.command()
-@click.argument("method", shell_complete=complete_method)
+@method_argument
 @catalog_option
 @format_option()
 @columns_option((*PARAM_FIELDS, "presence"), ("name", "presence", "types", "examples", "values"))
@@ -167,6 +147,8 @@ def _nothing(sentence: str, suggestions: list[str]) -> str:
 )
 def show(method, catalog_path, fmt, columns, example_form) -> None:
     """Show what METHOD takes: each argument, required or how often, types, examples, values.
+
+    METHOD is a name (clients.add) or a path as the log or the browser shows it (/admin/clients/add).
 
     In the table, values are listed when a few of them recur (a status, a type, a format), and
     said to be "one of" them when they form a closed set that calls are checked against;

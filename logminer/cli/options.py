@@ -11,6 +11,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from .._errors import Error, _or_list
+from ..calls.items import api_method
 from ..catalog.model import Catalog
 from ..catalog.store import default_catalog_path, load_catalog
 from ..catalog.suggest import suggest
@@ -125,4 +126,9 @@ def complete_arguments(ctx: click.Context, param: click.Parameter, incomplete: s
     ]
 
 
-method_argument = click.argument("method", shell_complete=complete_method)
+def _api_method(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    return api_method(value)
+
+
+# A method as users copy it: clients.add, clients/add, /admin/clients/add, https://billing/admin/clients/add.
+method_argument = click.argument("method", callback=_api_method, shell_complete=complete_method)
