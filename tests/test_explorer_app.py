@@ -111,7 +111,7 @@ def test_warn_reports_and_sends_and_code_false_is_an_error(catalog_file):
     }
     assert reply["reply"]["result"]["code"] is False
     assert reply["error"].startswith(
-        "clients.add failed (code False): Missing required argument: id_companies"
+        "clients.add failed (code false); billing: Missing required argument: id_companies"
     )
 
 

@@ -7,15 +7,14 @@ from typing import Any
 
 import click
 
-# `logminer call`'s connection and validation options, and the client it builds from them: this is
-# the one place explore uses them (logminer/cli/calls.py is being reworked; follow it here).
-from .calls import _apply, _client, _mode, connection_options, validate_options
+# `logminer call`'s validation and connection options, the same words with the same help.
+from .calls import _apply, _interactive, call_options
 from .options import catalog_option
 
 # The billing's port goes in --host (https://billing.example.net:8443): --port is the explorer's own.
-CONNECTION = ("host", "login", "password", "sid", "insecure", "ca_bundle", "timeout")
+SHARED = ("mode", "strict", "host", "login", "password", "sid", "insecure", "ca_bundle", "timeout")
 billing_options = [
-    option for option in connection_options if option(lambda: None).__click_params__[0].name in CONNECTION
+    option for option in call_options if option(lambda: None).__click_params__[0].name in SHARED
 ]
 
 
@@ -30,7 +29,6 @@ billing_options = [
     is_flag=True,
     help="Send Try it's calls to a sandbox billing started on a free port (instead of --host).",
 )
-@_apply(validate_options)
 @_apply(billing_options)
 def explore(catalog_path, port, no_browser, sandbox, mode, strict, **connection: Any) -> None:
     """Serve the explorer page on 127.0.0.1, with "Try it": check calls and send them.
@@ -45,14 +43,28 @@ def explore(catalog_path, port, no_browser, sandbox, mode, strict, **connection:
 
     # The page shows each call's findings; the client's log of them would only clutter this terminal.
     logging.getLogger("logminer.client").addHandler(logging.NullHandler())
+    mode = "strict" if strict else mode
     client = None
     if connection["host"] and not sandbox:
-        client = _client({**connection, "port": None})
+        from ..calls.client import Client  # httpx is loaded only by the commands that send
+
+        password = connection["password"]
+        if connection["login"] and not password and not connection["sid"] and _interactive():
+            password = click.prompt(f"Password for {connection['login']}", hide_input=True, err=True)
+        client = Client(
+            connection["host"],
+            connection["login"],
+            password,
+            sid=connection["sid"],
+            validate=mode,
+            timeout=connection["timeout"],
+            verify=False if connection["insecure"] else connection["ca_bundle"] or True,
+        )
     serve(
         catalog_path,
         client=client,
         sandbox=sandbox,
-        validate=_mode(mode, strict),
+        validate=mode,
         port=port,
         open_browser=not no_browser,
         announce=click.echo,
