@@ -17,6 +17,7 @@ from logminer.mining import tally as _tally
 from logminer.mining.mine import count_source
 from tests.helpers import ROOT
 from tests.helpers import generate_log as _generator
+from tests.test_bench import bench
 
 CORPUS = sorted((ROOT / "tests" / "fuzz_corpus").glob("*.log"))
 HEADER = "[20-Jan-2012 17:32:{:02d}+0200] [webAdmin/#{}] REQUEST: /{}\n"
@@ -80,6 +81,30 @@ def generated() -> dict[str, bytes]:
 def test_generated_logs_give_the_same_catalog_and_notes(generated, profile):
     methods = assert_same(generated[profile])
     assert len(methods) > 30
+
+
+# Every profile scripts/bench measures, and more: names in other languages and styles, blank lines
+# after some dumps and not others. Each as a small log: the same catalog as record by record.
+BENCH_PROFILES = [
+    *bench.PROFILES.split(","),
+    *("dense:d90:n30:mixed:lang", "noisy:d90:n30:noblank:lang", "dense:d1:n60:mixed:lang"),
+]
+
+
+@pytest.mark.parametrize("spec", BENCH_PROFILES)
+def test_logs_of_every_bench_profile_give_the_same_catalog_and_notes(spec):
+    profile = bench.Profile.parse(spec)
+    knobs = dict(profile.knobs)
+    generator = _generator()
+    options = {
+        "distinct": float(knobs.get("--distinct", "0.01")),
+        "nested": float(knobs.get("--nested", "0.2")),
+        "blank_line": knobs.get("--blank-line", "yes"),
+        "languages": generator.parse_languages(knobs.get("--languages", "snake")),
+    }
+    data = generator.generate((150 if profile.base == "dense" else 600) << 10, profile.base, 5, **options)
+    methods = assert_same(data)
+    assert sum(method["calls"] for method in methods.values()) > 100
 
 
 def test_the_sample_gives_the_same_catalog_and_notes():

@@ -613,7 +613,7 @@ class Catalog:
                 argument.types["array"] = argument.types.get("array", 0) + seen.arrays
             if argument.secret or not values:
                 continue
-            shown, weights, withheld = kept_values(values, weights, self._secret_values, kinds)
+            shown, weights, withheld = kept_values(values, weights, self._secret_values)
             argument.withheld += withheld
             argument.values = count_values(argument.values, shown, weights, settings.max_values)
             argument.examples = smallest_examples(argument.examples, shown, settings.max_examples)

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import heapq
 import operator
+import re
 import zlib
-from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from itertools import accumulate, compress, repeat
+from collections.abc import Callable, Sequence
+from itertools import compress, repeat
 from operator import le, not_
 
-from .secrets import AUTH_SCHEMES, CARD_DIGITS, PREFILTER_PATTERNS
+from .secrets import AUTH_SCHEMES, CARD_SHAPES, MARK_PARTS, MARKS
 
 EXAMPLE_LENGTH = 60
 ELLIPSIS = "…"
@@ -36,7 +36,10 @@ def example_order(value: str) -> tuple[int, str]:
 
 
 def _crcs(values: Sequence[str]) -> list[int]:
-    return list(map(zlib.crc32, map(str.encode, values, repeat("utf-8"), repeat("surrogatepass"))))
+    try:
+        return list(map(zlib.crc32, map(str.encode, values)))
+    except UnicodeEncodeError:  # a lone surrogate (from a record made by hand): as example_order has it
+        return list(map(zlib.crc32, map(str.encode, values, repeat("utf-8"), repeat("surrogatepass"))))
 
 
 def smallest_examples(examples: list[str], candidates: Sequence[str], size: int) -> list[str]:
@@ -46,11 +49,10 @@ def smallest_examples(examples: list[str], candidates: Sequence[str], size: int)
         return []
     if not candidates:
         return examples[:size]
-    candidates = list(dict.fromkeys(candidates))
     crcs = _crcs(candidates)
     known = [example_order(example) for example in examples]
-    # Only a candidate whose CRC is at most the size-th smallest of distinct values seen so far
-    # can be kept.
+    # Only a candidate whose CRC is at most the size-th smallest of the distinct CRCs seen so far
+    # can be kept (as many values have a CRC at most that).
     sample = sorted({*(crc for crc, _ in known), *crcs[: 4 * size]})
     if len(sample) >= size:
         threshold = sample[size - 1]
@@ -60,13 +62,10 @@ def smallest_examples(examples: list[str], candidates: Sequence[str], size: int)
     return [value for _, value in heapq.nsmallest(size, set(known).union(kept))]
 
 
-def withheld(
-    values: Sequence[str], is_secret: Callable[[str], bool], kinds: Sequence[str] | None = None
-) -> list[bool]:
+def withheld(values: Sequence[str], is_secret: Callable[[str], bool]) -> list[bool]:
     """Which values look like credentials (``is_secret``, a ``secrets.SecretValues``). Its prefilter
-    is run on all the values at once, in C: they are joined into one text, searched for its marks
-    and for its authentication schemes (a scan each), and their digits are counted; only the values
-    a mark or a scheme falls in, or with enough digits for a card number, are looked at closely."""
+    is run on all the values at once, in C (``_suspects``); only the values it lets through are
+    looked at closely."""
     flags = [False] * len(values)
     if not values:
         return flags
@@ -75,50 +74,81 @@ def withheld(
         for index in large:
             flags[index] = is_secret(values[index])
         rest = [index for index, value in enumerate(values) if len(value) <= _JOINED]
-        shorter = [values[index] for index in rest]
-        kinds_of = [kinds[index] for index in rest] if kinds is not None else None
-        for index, flag in zip(rest, withheld(shorter, is_secret, kinds_of), strict=True):
+        for index, flag in zip(rest, withheld([values[index] for index in rest], is_secret), strict=True):
             flags[index] = flag
         return flags
-    # Joined by newlines, which no mark's pattern runs across (a value may hold some itself).
-    joined = "\n".join(values)
-    starts = list(accumulate(map(len, values), lambda total, length: total + length + 1, initial=0))
-    positions: list[tuple[int, int]] = []
-    for pattern in PREFILTER_PATTERNS:
-        positions += [match.span() for match in pattern.finditer(joined)]
-    lowered = joined.lower()
-    for scheme in AUTH_SCHEMES:
-        found = lowered.find(scheme)
-        while found >= 0:
-            positions.append((found, found + len(scheme) + 1))
-            found = lowered.find(scheme, found + 1)
-    candidates: set[int] = set()
-    for start, end in positions:
-        first = bisect_right(starts, start) - 1
-        candidates.update(range(first, bisect_right(starts, max(end - 1, start))))
-    # A card number is in a value of 13 digits or more, an int, a string or an e-mail address (a
-    # date, a time or an amount never holds one: the detector wants no digit or point beside it).
-    enough = map(operator.ge, _digits(joined, values), repeat(CARD_DIGITS))
-    if kinds is not None:
-        enough = map(operator.and_, enough, map(_CARD_KINDS.__contains__, kinds))
-    candidates.update(compress(range(len(values)), enough))
-    for index in candidates:
+    for index in _suspects(values):
         flags[index] = is_secret(values[index])
     return flags
 
 
-def _digits(joined: str, values: Sequence[str]) -> Iterable[int]:
-    """How many digits each value holds, counted in C: the values' joined text as bytes, every byte
-    but the digits and the newlines between values deleted (a table lookup each), split at those."""
-    if joined.count("\n") != len(values) - 1:  # some value holds a newline of its own
-        return map(operator.sub, map(len, values), map(len, map(str.translate, values, repeat(_NO_DIGITS))))
-    kept = joined.encode("utf-8", "surrogatepass").translate(None, _NOT_DIGITS)
-    return map(len, kept.split(b"\n"))
+def _suspects(values: Sequence[str]) -> set[int]:
+    """The values (by index) in which the prefilter of ``SecretValues`` may find something: one of
+    its marks, an authentication scheme, a card's digits (a superset of what it lets through).
+
+    The values are joined one a line and scanned a few times in C: ``bytes.find`` for the marks, for
+    the schemes in a lower-cased copy, and for a card's digits in a copy where every digit reads 0,
+    a space or hyphen -, and any other byte x; the mark pattern's parts. What those scans cannot see
+    makes a value a suspect by itself: a newline of its own, a digit other than 0-9, or a letter that
+    matches a scheme's only when case is ignored (ſ, K, ı, İ).
+    """
+    several = list(compress(range(len(values)), map(operator.contains, values, repeat("\n"))))
+    suspects = set(several)
+    if several:
+        values = list(values)
+        for index in several:
+            values[index] = ""  # one line per value, so that a line number is a value's index
+    text = "\n".join(values)
+    data = text.encode("utf-8", "surrogatepass")
+    found: list[int] = []  # where marks, schemes and digits start, in ``data``
+    for mark in _MARKS:
+        _find_all(data, mark, found)
+    lowered = data.lower()
+    for scheme in _SCHEMES:
+        _find_all(lowered, scheme, found)
+    shapes = data.translate(_DIGIT_SHAPES)
+    for digits in _CARD_SHAPES:
+        _find_all(shapes, digits, found)
+    suspects.update(_lines(data, found))
+    marked = [match.start() for pattern in MARK_PARTS for match in pattern.finditer(text)]
+    suspects.update(_lines(text, marked))
+    if not data.isascii():
+        rare = _lines(data, [match.start() for match in _RARE_BYTES.finditer(data)])
+        suspects.update(index for index in rare if _RARE.search(values[index]))
+    return suspects
 
 
-_CARD_KINDS = frozenset({"int", "string", "email"})
-_NO_DIGITS = str.maketrans("", "", "0123456789")
-_NOT_DIGITS = bytes(byte for byte in range(256) if not (48 <= byte <= 57 or byte == 10))
+def _find_all(data: bytes, word: bytes, found: list[int]) -> None:
+    """Add where ``word`` starts in ``data``, every time."""
+    at = data.find(word)
+    while at >= 0:
+        found.append(at)
+        at = data.find(word, at + 1)
+
+
+def _lines(text: str | bytes, positions: list[int]) -> list[int]:
+    """The line (from 0) of each position in ``text``."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    lines, line, previous = [], 0, 0
+    for position in sorted(positions):
+        line += text.count(newline, previous, position)
+        previous = position
+        lines.append(line)
+    return lines
+
+
+_MARKS = tuple(mark.encode() for mark in MARKS)
+_SCHEMES = tuple(scheme.encode() for scheme in AUTH_SCHEMES)
+# Every ASCII digit read as 0, a space or a hyphen as -, any other byte as x (see ``CARD_SHAPES``).
+_DIGIT_SHAPES = bytes(
+    ord("0") if chr(byte).isdigit() and byte < 128 else ord("-") if chr(byte) in " -" else ord("x")
+    for byte in range(256)
+)
+_CARD_SHAPES = tuple(shape.encode() for shape in CARD_SHAPES)
+# A decimal digit other than 0-9, or a letter that matches an ASCII one when case is ignored; and
+# the first bytes of their UTF-8 (the smallest of them is U+0130; the first such digit is U+0660).
+_RARE = re.compile(r"[\u0130\u0131\u017f\u212a]|[^\D0-9]")
+_RARE_BYTES = re.compile(rb"[\xc4\xc5\xd9-\xf4]")
 # Values longer than this are looked at one by one rather than joined with the others.
 _JOINED = 1 << 16
 
@@ -147,15 +177,11 @@ def count_values(
 
 
 def kept_values(
-    values: Sequence[str],
-    weights: Sequence[int] | None,
-    is_secret: Callable[[str], bool],
-    kinds: Sequence[str] | None = None,
+    values: Sequence[str], weights: Sequence[int] | None, is_secret: Callable[[str], bool]
 ) -> tuple[list[str], list[int] | None, int]:
     """The values that may be shown (shortened, credentials left out: ``is_secret``), their weights,
-    and how many values were withheld as credentials (counted by weight). ``kinds`` (each value's
-    kind, ``kinds.value_kinds``) spares looking for card numbers in dates and amounts."""
-    flags = withheld(values, is_secret, kinds)
+    and how many values were withheld as credentials (counted by weight)."""
+    flags = withheld(values, is_secret)
     withheld_count = 0
     if any(flags):
         withheld_count = sum(compress(weights, flags)) if weights is not None else sum(flags)

@@ -417,11 +417,13 @@ def _runs(words: list[_Word], entries: frozenset[str], glued: Callable[[str], bo
 _COLON = r":(?:(?<=[A-Za-z\"'_]:)|(?<=[A-Za-z\"'_][ \t]:)|[^\s:@/]{0,200}@)"
 # The separator of a well-known token prefix (ghp_, npm_, sk_live_, xoxb-, glpat-, sk-, SG., hooks.slack);
 # AKIA, AIza.
-_TOKEN_MARK = (
-    r"_(?:(?<=gh[pousr]_)|(?<=npm_)|(?<=github_)pat_|(?<=[rs]k_)(?:live|test)_)"
-    r"|-(?:(?<=xox[abposr]-)|(?<=glpat-)|(?<=sk-))"
-    r"|\.(?:(?<=SG\.)|(?<=hooks\.))|A(?:KIA|SIA|Iza)"
+_TOKEN_MARK_PARTS = (
+    r"_(?:(?<=gh[pousr]_)|(?<=npm_)|(?<=github_)pat_|(?<=[rs]k_)(?:live|test)_)",
+    r"-(?:(?<=xox[abposr]-)|(?<=glpat-)|(?<=sk-))",
+    r"\.(?:(?<=SG\.)|(?<=hooks\.))",
+    r"A(?:KIA|SIA|Iza)",
 )
+_TOKEN_MARK = "|".join(_TOKEN_MARK_PARTS)
 _QUICK = re.compile(f"{_COLON}|{_TOKEN_MARK}")
 _TOKEN_MARKS = re.compile(_TOKEN_MARK)
 # An authentication scheme and the space after it.
@@ -522,12 +524,15 @@ def card_number(digits: str) -> bool:
     return total % 10 == 0
 
 
-# What the prefilter of ``SecretValues`` looks for, for many values at once (``samples.withheld``): a
-# value that holds none of these marks, no authentication scheme followed by a space, and fewer than
-# CARD_DIGITS digits holds no secret this module knows. Each mark's pattern starts with a character the
-# regex engine scans for in C.
-PREFILTER_PATTERNS = (re.compile("=|<|-----|eyJ|PuTTY"), _QUICK)
-CARD_DIGITS = 13
+# The prefilter of ``SecretValues``, also run on many values at once (``samples.withheld``): a value
+# holds no secret this module knows when it holds none of the MARKS, no match of the mark pattern (of
+# one of MARK_PARTS, its alternatives, each of which starts with one character that the regex engine
+# finds fast), no authentication scheme followed by a space (AUTH_SCHEMES are the scheme pattern's
+# words) and no match of the long digits' pattern (CARD_SHAPES: what it matches, every digit written
+# 0 and every space or hyphen -).
+MARKS = ("=", "<", "-----", "eyJ", "PuTTY")
+MARK_PARTS = tuple(map(re.compile, (_COLON, *_TOKEN_MARK_PARTS)))
+CARD_SHAPES = ("0" * 13, "0000-0000-0000", "0000-000000-0000")
 
 
 class SecretValues:
@@ -542,14 +547,7 @@ class SecretValues:
 
     def __call__(self, text: str) -> bool:
         """Whether ``text`` holds a secret (see the module docstring for what counts)."""
-        marks = (
-            "=" in text
-            or "<" in text
-            or "-----" in text
-            or "eyJ" in text
-            or "PuTTY" in text
-            or _QUICK.search(text) is not None
-        )
+        marks = any(map(text.__contains__, MARKS)) or _QUICK.search(text) is not None
         scheme = _SCHEME.search(text) is not None
         digits = _LONG_DIGITS.search(text) is not None
         return (marks or scheme or digits) and self._detect(text, marks, scheme, digits)
@@ -607,13 +605,6 @@ def _is_jwt(match: re.Match[str]) -> bool:
 def _auth_header(text: str) -> bool:
     for match in _AUTH_SCHEME.finditer(text):
         if _looks_random(match.group(2)):
-            return True
-    for match in _BASIC.finditer(text):
-        try:
-            decoded = base64.b64decode(match.group(1), validate=True).decode("utf-8")
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            continue
-        if ":" in decoded and decoded.isprintable():
             return True
     for match in _BASIC.finditer(text):
         try:

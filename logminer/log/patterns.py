@@ -35,7 +35,15 @@ class GrammarPatterns:
         # The grammar's _HEADER_START (`[dd-Mon-yyyy hh:mm:ss+zzzz] [`), which both of these begin with.
         common = _common_start(self.header_regex, request)
         self.header_start_regex = common[: common.rindex(r"\] \[") + len(r"\] \[")]
-        self.top_element = re.compile(possessive(_top_element_regex(terminals["FLAT_DUMP"])))
+        flat_dump = terminals["FLAT_DUMP"]
+        self.top_element = re.compile(possessive(_element_regex(flat_dump, TOP_INDENT)))
+        # The elements of nested blocks, level by level (keys at columns 12, 20, 28...): each cut
+        # as the terminal cuts it, (key, the value's lines).
+        self.block_elements = [
+            re.compile(possessive(_element_regex(flat_dump, indent)))
+            for indent in range(TOP_INDENT + NEST_INDENT, 256, NEST_INDENT)
+            if _element_start(flat_dump, indent) >= 0
+        ]
         self.request_fields_regex = _request_fields_regex(self.header_start_regex, request)
         self._request_lines = re.compile("^" + request, re.MULTILINE)
 
@@ -90,15 +98,55 @@ def _request_fields_regex(header_start: str, request: str) -> str:
     return f"({line})\n"
 
 
-def _top_element_regex(flat_dump: str) -> str:
-    """One top-level element of the grammar's FLAT_DUMP, with the key and the value's lines
-    captured: the FLAT_DUMP terminal's own element pattern, so that values are cut up exactly as
-    the terminal matched them (a nested block, continuation lines and all)."""
-    head, tail, key = "Array\n\\(\n(?:", ")*\\)\n(?:\n)?", "    \\[[^\n]*?\\] => "
-    if not (flat_dump.startswith(head + key) and flat_dump.endswith(tail)):  # pragma: no cover
-        raise RuntimeError("runtime.lark: FLAT_DUMP no longer has the shape _grammar.py reads it by")
-    element = flat_dump[len(head) + len(key) : -len(tail)]
-    return "    \\[([^\n]*?)\\] => (" + element + ")"
+# print_r puts a top-level key at column 4 and each nested level's keys 8 columns further right.
+TOP_INDENT = 4
+NEST_INDENT = 8
+
+
+def _element_start(flat_dump: str, indent: int) -> int:
+    """Where the FLAT_DUMP terminal's group of one element with its key at column ``indent`` starts."""
+    return flat_dump.find("(?:" + " " * indent + _KEY)
+
+
+def _element_regex(flat_dump: str, indent: int) -> str:
+    """One element of the grammar's FLAT_DUMP with its key at column ``indent``, with the key and the
+    value's lines captured: the terminal's own element pattern (its group, found by its brackets),
+    so that values are cut up exactly as the terminal matched them (nested blocks, continuation
+    lines and all)."""
+    start = _element_start(flat_dump, indent)
+    if start < 0:  # pragma: no cover
+        raise RuntimeError("runtime.lark: FLAT_DUMP no longer has the shape patterns.py reads it by")
+    body = flat_dump[start + len("(?:") : _group_end(flat_dump, start)]
+    key = " " * indent + _KEY
+    return " " * indent + "\\[([^\n]*?)\\] => (" + body[len(key) :] + ")"
+
+
+_KEY = "\\[[^\n]*?\\] => "
+
+
+def _group_end(regex: str, start: int) -> int:
+    """Where the group opened at ``regex[start]`` closes (escapes and character classes skipped)."""
+    depth, index, in_class = 0, start, False
+    while index < len(regex):
+        char = regex[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if regex.startswith("[^]", index) or regex.startswith("[]", index):
+                index += 2 if regex[index + 1] == "]" else 3
+                continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    raise RuntimeError("runtime.lark: FLAT_DUMP has unbalanced groups")  # pragma: no cover
 
 
 _PATTERNS: GrammarPatterns | None = None

@@ -49,29 +49,33 @@ def _items(run: str, last_value: str | None = None) -> list[tuple[str, object]]:
 
 def top_elements(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, str]]:
     """The top-level elements of the FLAT_DUMP in ``text[start:end]`` (``start`` at its `Array`
-    line) as (key, the value's lines, each with its newline); see ``element_value``."""
+    line) as (key, the value's lines, each with its newline)."""
     return shared_patterns().top_element.findall(text, start, len(text) if end is None else end)
 
 
-def element_value(lines: str) -> str | dict | list:
-    """The value of a FLAT_DUMP's top-level element from its lines: a string of one line or more,
-    or the nested block of an `Array` (the grammar reads a block wherever one can open)."""
-    if lines.startswith("Array\n        (\n"):
-        return _flat_block(lines.split("\n"), 1, 8)[0]
-    return lines[:-1]
+# The value of a top-level element that is a nested block (the grammar reads one wherever one can open).
+NESTED = "Array\n        (\n"
+
+
+def element_value(text: str) -> str | dict | list:
+    """The value of a FLAT_DUMP's top-level element from its text (its lines without the last
+    newline): a string of one line or more, or the nested block of an `Array`."""
+    if text.startswith(NESTED):
+        return _flat_block(text.split("\n"), 1, 8)[0]
+    return text
 
 
 def _flat_dump(text: str, start: int = 0, end: int | None = None) -> dict | list:
     """The value of the FLAT_DUMP in ``text[start:end]``, whose shape the terminal guarantees: keys
     at column 4, each value one or more lines, or an `Array` whose block stands 8 columns deeper.
     """
-    return dump_value(top_elements(text, start, end))
+    return dump_value((key, lines[:-1]) for key, lines in top_elements(text, start, end))
 
 
 def dump_value(elements: Iterable[tuple[str, str]]) -> dict | list:
-    """A top-level array from its elements, each (key, the value's lines) as FLAT_DUMP's element
-    pattern cuts them: a list when its keys are 0..n-1, else a dict."""
-    pairs = [(key, element_value(lines)) for key, lines in elements]
+    """A top-level array from its elements, each (key, its value's text, see ``element_value``):
+    a list when its keys are 0..n-1, else a dict."""
+    pairs = [(key, element_value(text)) for key, text in elements]
     if pairs and pairs[0][0] != "0":
         return dict(pairs)
     return _block_value("Array", [pairs])

@@ -3,8 +3,9 @@
 A chunk is split once at its headers (the grammar's header terminals, in bytes): other entries are
 only counted by kind and never decoded. Each request then takes one of two roads:
 - the fast road, when its header time surely names a moment, its path names a method, and its dump
-  is what the grammar's FLAT_DUMP terminal takes whole: its top-level elements are cut out with a
-  string split and vouched for with the terminal's own element pattern (``FlatRequests``);
+  is what the grammar's FLAT_DUMP terminal takes whole: its top-level elements are cut out with
+  string operations on many dumps at once and vouched for as the terminal's own element pattern
+  takes them (``FlatRequests``);
 - the LALR parser, in its turn, for everything else: dumps nested deeper, objects, broken dumps,
   impossible times, paths that name no method (``ParsedRequest``, or a note).
 A malformed entry is skipped with a note naming its file and line, never quoting it (a broken line
@@ -77,11 +78,12 @@ class ParseReport:
 class FlatRequests:
     """Requests of a chunk read on the fast road, in log order: parallel lists, one item a request.
 
-    ``pieces`` holds each dump's top-level elements, each as the text after its ``    [`` without
-    its last newline (``name] => Acme``); ``elements`` maps every such piece to its key and its
-    value's lines (``("name", "Acme\\n")``), vouched for by the FLAT_DUMP element pattern: a piece
-    is one whole element. ``dumps`` are the dumps as the log holds them, from ``Array`` to their
-    ``)`` line; ``order`` places each request among the chunk's requests.
+    ``keys`` and ``texts`` hold each dump's top-level elements in order, vouched for by the FLAT_DUMP
+    terminal's element pattern: the key (``name``), and the value's text without the element's last
+    newline (``Acme``, ``line 1\nline 2``, or a nested block from its ``Array`` line to its `)`
+    line and that line's newline, see ``print_r.element_value``). ``dumps`` are the dumps as the log
+    holds them, from ``Array`` to their ``)`` line; ``order`` places each request among the chunk's
+    requests.
     """
 
     stamps: list[str]
@@ -90,8 +92,8 @@ class FlatRequests:
     paths: list[str]
     methods: list[str]
     dumps: list[str]
-    pieces: list[list[str]]
-    elements: dict[str, tuple[str, str]]
+    keys: list[list[str]]
+    texts: list[list[str]]
     order: list[int]
     lines: list[int] | None = None
     # The hashes of large dumps' print_r text, by position, when read from their bytes.
@@ -230,6 +232,10 @@ def _kind(word: bytes | str, colon: bytes | str | None) -> str:
 
 # What a FLAT_DUMP adds around its elements, and to each element around its key and value lines.
 _DUMP_HEAD = "Array\n(\n"
+# Where an element's key ends and its value begins: the first arrow of its line.
+ARROW = "] => "
+# A line with a second arrow (in its value).
+_TWO_ARROWS = re.compile(r"\] => [^\n]*\] => ")
 _KEY_PARTS = len("    [") + len("] => ")
 _KEY_LINE = "\n    ["
 _EMPTY_DUMPS = ("Array\n(\n)\n", "Array\n(\n)")
@@ -310,7 +316,7 @@ class _Chunks:
         paths = list(map(operator.itemgetter(4), fields))
         methods = list(map(self._methods.__getitem__, paths))
         sure = list(map(bool, map(_SURE.fullmatch, stamps)))
-        dumps, pieces, elements, flat = _vouch(dumps)
+        dumps, keys, texts, flat = _vouch(dumps)
         fast = list(map(all, zip(sure, map(bool, methods), flat, strict=True)))
         count = len(fast)
         flat_requests = None
@@ -326,8 +332,8 @@ class _Chunks:
                 paths=list(compress(paths, fast)),
                 methods=list(compress(methods, fast)),
                 dumps=list(compress(dumps, fast)),
-                pieces=list(compress(pieces, fast)),
-                elements=elements,
+                keys=list(compress(keys, fast)),
+                texts=list(compress(texts, fast)),
                 order=order,
                 lines=lines,
                 hashes={position: hashes[index] for position, index in enumerate(order) if index in hashes},
@@ -556,16 +562,19 @@ class _Parse:
         return header if header >= 0 else len(text)
 
 
-def _vouch(dumps: list[str]) -> tuple[list[str], list[list[str]], dict[str, tuple[str, str]], list[bool]]:
-    """The dumps without stray lines after them, each dump's top-level elements as pieces (see
-    ``FlatRequests``), what each piece holds, and which dumps are what the FLAT_DUMP terminal takes
-    whole (their pieces are elements, each key once).
+def _vouch(dumps: list[str]) -> tuple[list[str], list[list[str]], list[list[str]], list[bool]]:
+    """The dumps without stray lines after them; each dump's top-level elements, as keys and value
+    texts (see ``FlatRequests``); and which dumps are what the FLAT_DUMP terminal takes whole (their
+    elements are cut as it cuts them, each key once).
 
-    A dump is cut into pieces with a plain string split at every line that begins with ``    [``; a
-    piece is one element exactly when the element pattern takes ``    [`` + piece + newline whole (no
-    line inside an element begins with ``    [``: nested lines stand further right). The pieces of a
-    chunk are checked all at once, in one search of their text. A dump the split cannot vouch for is
-    searched with the element pattern itself; what that does not cover whole goes to the parser.
+    A dump whose every element is one line (``    [key] => value``, one arrow each: counted in C) is
+    cut with string operations on all such dumps at once: joined, its line starts and arrows
+    replaced by one separator, split. Any other dump is cut into pieces at every line that begins
+    with ``    [`` (no line inside an element begins so: nested lines stand further right), and a
+    piece is one element exactly when the element pattern takes ``    [`` + piece + newline whole (a
+    piece of one line: when it holds an arrow; each distinct piece of several lines is matched). A
+    dump that neither can vouch for is searched with the element pattern itself; what that does not
+    cover whole goes to the parser.
     """
     count = len(dumps)
     dumps = _stray_lines_cut(dumps)
@@ -577,71 +586,116 @@ def _vouch(dumps: list[str]) -> tuple[list[str], list[list[str]], dict[str, tupl
     closed_with_newline = list(map(str.endswith, dumps, repeat("\n)\n")))
     closed = list(map(operator.or_, closed_with_newline, map(str.endswith, dumps, repeat("\n)"))))
     filled = list(map(operator.and_, closed, map(str.startswith, dumps, repeat(_DUMP_HEAD + "    ["))))
-    empty = list(map(operator.contains, repeat(_EMPTY_DUMPS), dumps))
-    ends = map(operator.sub, repeat(-len("\n)")), closed_with_newline)
-    inner = map(str.__getitem__, dumps, map(slice, repeat(len(_DUMP_HEAD + "    [")), ends))
-    pieces: list[list[str]] = [[] for _ in range(count)]
+    flat = list(map(operator.contains, repeat(_EMPTY_DUMPS), dumps))
+    keys: list[list[str]] = [[] for _ in range(count)]
+    texts: list[list[str]] = [[] for _ in range(count)]
     shaped = list(compress(range(count), filled))
-    for index, cut in zip(shaped, map(str.split, compress(inner, filled), repeat(_KEY_LINE)), strict=True):
-        pieces[index] = cut
-    elements = _elements(dict.fromkeys(chain.from_iterable(pieces)))
-    known = elements.__contains__
-    vouched = list(map(all, map(map, repeat(known), pieces)))
-    flat = list(map(operator.or_, empty, map(operator.and_, filled, vouched)))
+    ends = map(operator.sub, repeat(-len("\n)")), compress(closed_with_newline, filled))
+    inner = list(
+        map(str.__getitem__, compress(dumps, filled), map(slice, repeat(len(_DUMP_HEAD + "    [")), ends))
+    )
+    starts = list(map(str.count, inner, repeat(_KEY_LINE)))
+    simple = list(map(operator.eq, map(str.count, inner, repeat("\n")), starts))
+    by_lines = list(compress(shaped, simple))
+    rest = _cut_lines(list(compress(inner, simple)), by_lines, keys, texts) if by_lines else set()
+    for index in by_lines:
+        flat[index] = index not in rest
+    pieced = list(map(operator.not_, simple))
+    if rest:
+        pieced = list(map(operator.or_, pieced, map(rest.__contains__, shaped)))
+    if any(pieced):
+        _cut_pieces(list(compress(inner, pieced)), list(compress(shaped, pieced)), keys, texts, flat)
     # A key written twice (not from PHP: a damaged log) is read by the parser, which keeps one.
-    checked = list(compress(pieces, flat))
-    keys = list(map(operator.itemgetter(0), map(elements.__getitem__, chain.from_iterable(checked))))
-    stops = list(accumulate(map(len, checked)))
-    each = map(keys.__getitem__, map(slice, [0, *stops[:-1]], stops))
-    once = iter(map(operator.eq, map(len, map(set, each)), map(len, checked)))
-    flat = [ok and next(once) for ok in flat]
+    twice = map(operator.ne, map(len, map(set, keys)), map(len, keys))
+    for index in compress(range(count), twice):
+        flat[index] = False
     if large:
         dumps = kept
     for index in compress(range(count), map(operator.not_, flat)):
         found = _searched(dumps[index])
         if found is not None:
-            if index in large:  # the element itself stands for its piece: no copy of its text
-                pieces[index] = found
-                elements.update(zip(found, found, strict=True))
-            else:
-                pieces[index] = [f"{key}] => {lines[:-1]}" for key, lines in found]
-                elements.update(zip(pieces[index], found, strict=True))
+            keys[index] = [key for key, _ in found]
+            texts[index] = [text for _, text in found]
             flat[index] = True
-    return dumps, pieces, elements, flat
+    return dumps, keys, texts, flat
 
 
-def _elements(pieces: dict[str, None]) -> dict[str, tuple[str, str]]:
-    """The pieces that are one whole element each, with their (key, value lines)."""
-    if not pieces:
-        return {}
-    listed = list(pieces)
-    pattern = shared_patterns().top_element
-    text = "    [" + "\n    [".join(listed) + "\n"
-    found = pattern.findall(text)
-    if len(found) == len(listed) and sum(map(len, chain.from_iterable(found))) + len(
-        found
-    ) * _KEY_PARTS == len(text):
-        return dict(zip(listed, found, strict=True))
-    # Some piece is not one element: check each on its own.
-    matches = map(
-        pattern.fullmatch, map(operator.add, repeat("    ["), map(operator.add, listed, repeat("\n")))
-    )
-    return {piece: match.groups() for piece, match in zip(listed, matches, strict=True) if match is not None}
+def _cut_lines(inner: list[str], where: list[int], keys: list[list[str]], texts: list[list[str]]) -> set[int]:
+    """Cut dumps whose every element is one line (``inner``: each dump's text after its first
+    ``    [``, up to its last element's end; ``where``: their positions) into ``keys`` and ``texts``,
+    all at once. Returns the positions of the dumps it could not cut so, for an arrow missing from a
+    line or one more in a line (in a value), or a NUL character (the separator)."""
+    joined = "\n".join(inner)
+    elements = list(map(operator.add, map(str.count, inner, repeat(_KEY_LINE)), repeat(1)))
+    rest: set[int] = set()
+    if "\x00" in joined:
+        rest.update(compress(where, map(operator.contains, inner, repeat("\x00"))))
+    if joined.count(ARROW) != sum(elements) or _TWO_ARROWS.search(joined):
+        arrows = map(str.count, inner, repeat(ARROW))
+        rest.update(compress(where, map(operator.ne, arrows, elements)))
+        starts = list(
+            accumulate(map(operator.add, map(str.count, inner, repeat("\n")), repeat(1)), initial=0)
+        )
+        lines = (joined.count("\n", 0, match.start()) for match in _TWO_ARROWS.finditer(joined))
+        rest.update(where[bisect_right(starts, line) - 1] for line in lines)
+    if rest:
+        kept = list(map(operator.not_, map(rest.__contains__, where)))
+        inner, where, elements = (
+            list(compress(inner, kept)),
+            list(compress(where, kept)),
+            list(compress(elements, kept)),
+        )
+        joined = "\n".join(inner)
+    parts = joined.replace(_KEY_LINE, "\x00").replace("\n", "\x00").replace(ARROW, "\x00").split("\x00")
+    stops = list(accumulate(elements))
+    bounds = list(map(slice, [0, *stops[:-1]], stops))
+    all_keys, all_texts = parts[0::2], parts[1::2]
+    for index, cut in zip(where, map(all_keys.__getitem__, bounds), strict=True):
+        keys[index] = cut
+    for index, cut in zip(where, map(all_texts.__getitem__, bounds), strict=True):
+        texts[index] = cut
+    return rest
+
+
+def _cut_pieces(
+    inner: list[str], where: list[int], keys: list[list[str]], texts: list[list[str]], flat: list[bool]
+) -> None:
+    """Cut dumps (``inner``, at positions ``where``) into pieces at their lines that begin with
+    ``    [``, and those that are elements into ``keys`` and ``texts``; mark them ``flat``."""
+    pieces = list(map(str.split, inner, repeat(_KEY_LINE)))
+    every = list(chain.from_iterable(pieces))
+    cut = list(map(str.partition, every, repeat(ARROW)))
+    whole = list(map(operator.truth, map(operator.itemgetter(1), cut)))
+    several = dict.fromkeys(compress(every, map(operator.contains, every, repeat("\n"))))
+    if several:
+        pattern = shared_patterns().top_element
+        broken = {piece for piece in several if pattern.fullmatch(f"    [{piece}\n") is None}
+        if broken:
+            whole = list(map(operator.and_, whole, map(operator.not_, map(broken.__contains__, every))))
+    stops = list(accumulate(map(len, pieces)))
+    bounds = list(map(slice, [0, *stops[:-1]], stops))
+    all_keys = list(map(operator.itemgetter(0), cut))
+    all_texts = list(map(operator.itemgetter(2), cut))
+    for index, bound in zip(where, bounds, strict=True):
+        if all(whole[bound]):
+            keys[index], texts[index], flat[index] = all_keys[bound], all_texts[bound], True
 
 
 def _searched(dump: str) -> list[tuple[str, str]] | None:
-    """The elements of a dump found by the element pattern, when they cover it from `Array` to its
-    `)` line with each key once; else None."""
+    """The elements of a dump found by the element pattern, as (key, value text), when they cover
+    it from `Array` to its `)` line with each key once; else None."""
     closed_with_newline = dump.endswith("\n)\n")
     if not (dump.startswith(_DUMP_HEAD) and (closed_with_newline or dump.endswith("\n)"))):
         return None
-    found = shared_patterns().top_element.findall(dump)
-    covered = sum(map(len, chain.from_iterable(found))) + len(found) * _KEY_PARTS
-    if covered + len(_DUMP_HEAD) + 1 + closed_with_newline != len(dump):
+    found = [match.span(1) + match.span(2) for match in shared_patterns().top_element.finditer(dump)]
+    covered = sum(end - start for start, end, _, _ in found) + sum(end - start for _, _, start, end in found)
+    if covered + len(found) * _KEY_PARTS + len(_DUMP_HEAD) + 1 + closed_with_newline != len(dump):
         return None
-    if len({key for key, _ in found}) != len(found):
+    # The value's text without the element's own newline: each value copied once, the dump not.
+    elements = [(dump[key:key_end], dump[start : end - 1]) for key, key_end, start, end in found]
+    if len({key for key, _ in elements}) != len(elements):
         return None
-    return found
+    return elements
 
 
 def _stray_lines_cut(dumps: list[str]) -> list[str]:

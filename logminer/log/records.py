@@ -59,10 +59,9 @@ def records(read: ChunkRead, source: str) -> list[Request]:
     made: list[tuple[int, Request]] = []
     flat = read.flat
     if flat is not None:
-        elements = flat.elements
         lines = flat.lines or [0] * len(flat.stamps)
         for index, order in enumerate(flat.order):
-            params = dump_value(map(elements.__getitem__, flat.pieces[index]))
+            params = dump_value(zip(flat.keys[index], flat.texts[index], strict=False))
             record = Request(
                 parse_timestamp(flat.stamps[index]),
                 flat.components[index],

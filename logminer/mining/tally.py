@@ -1,11 +1,13 @@
 """Counting what the reader read, in bulk, and handing the counts to a catalog (``Catalog.count``).
 
-What a catalog holds of a method's arguments depends only on how often each top-level element
-(``[key] => value``, its value's further lines or nested block included) occurs in its calls: no two
-elements of one call share a key, and nothing the catalog keeps depends on order. So the tally
-counts, per method, each element's text (a "piece", see ``reader.FlatRequests``) with C-level
-counting, and only when the counts are handed over does it group the distinct elements by argument
-and give each argument its values all at once. Requests the parser read are counted by their paths.
+What a catalog holds of a method's arguments depends only on the values each argument path had in
+its calls, and on how many calls carried it: nothing it keeps depends on order. So the tally keeps,
+per method, the top-level elements of its calls (keys and value texts, as the reader cut them), and
+only when the counts are handed over does it group them by argument and give each argument its values
+all at once, with C-level counting: an argument whose values repeat is counted by distinct value, one
+whose values rarely repeat value by value (which is cheaper then). Nested blocks are read into their
+paths once per distinct block (``nested.block_paths``). Requests the parser read are counted by their
+paths.
 
 Exemplars are chosen as the catalog chooses them (``catalog.exemplars``), from the requests with the
 most arguments: per method, the best few of each chunk are kept until the counts are handed over.
@@ -16,8 +18,10 @@ from __future__ import annotations
 
 import itertools
 import operator
+import zlib
+from bisect import bisect_right
 from collections import Counter
-from itertools import chain, compress, groupby, repeat
+from itertools import chain, compress, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -26,8 +30,9 @@ from ..catalog.model import Calls, Catalog, Observed
 from ..catalog.paths import TRANSPORT_KEYS, CallPaths, call_paths
 from ..catalog.samples import EXAMPLE_LENGTH
 from ..log.header import day, parse_timestamp
-from ..log.print_r import dump_value, element_value, print_r
+from ..log.print_r import NESTED, dump_value, element_value, print_r
 from ..log.reader import ChunkRead, FlatRequests, ParsedRequest
+from .nested import block_paths
 
 try:  # the C helper behind Counter.update(iterable), without its Python-level checks
     from collections import _count_elements  # type: ignore[attr-defined]
@@ -39,15 +44,18 @@ except ImportError:  # pragma: no cover - every CPython has it; other Pythons ma
             mapping[element] = get(element, 0) + 1
 
 
-# Hand the counts to the catalog once this many distinct elements are held, or this much text was
-# counted (the elements keep their text until then).
+# Hand the counts to the catalog once this many elements are held, or this much text was counted
+# (the elements keep their text until then).
 FLUSH_ELEMENTS = 100_000
 FLUSH_CHARACTERS = 64 << 20
+# An argument whose values were at most this share distinct is counted by distinct value.
+REPEATING = 0.7
 
 # A string value longer than this is cut short before an exemplar is made of it.
 _HUGE = 1 << 16
-# A top-level element whose value is a nested block (the grammar reads one wherever one can open).
-_NESTED = "Array\n        (\n"
+# More arguments than a request can have (``Settings.max_entry_bytes`` bounds them), and a CRC-32.
+_MANY = 1 << 40
+_HASH = (1 << 32) - 1
 _MONTH_AND_YEAR = itemgetter(slice(3, 11))
 _OFFSET = itemgetter(slice(20, 25))
 _DATE = itemgetter(slice(0, 11))
@@ -72,19 +80,26 @@ class Tally:
         self._is_secret = catalog.is_secret
         self._is_secret_value = catalog.is_secret_value
         self._size = catalog.settings.max_exemplars
+        # (method, argument) -> whether its values repeat: counted by distinct value (kept across
+        # hand-overs; learned the first time, from the share of distinct values)
+        self._repeating: dict[tuple[str, str], bool] = {}
+        self._start()
+
+    def _start(self) -> None:
         self._calls: Counter = Counter()  # (method, component) -> calls
         self._days: Counter = Counter()  # (method, `dd-Mon-yyyy`) -> calls
         self._stamps: dict[tuple[str, str], None] = {}  # (method, header time): the first and last
-        self._pieces: dict[str, dict[str, int]] = {}  # method -> {piece: count}
-        self._elements: dict[str, tuple[str, str]] = {}  # piece -> (key, value lines)
+        self._keys: dict[str, list[str]] = {}  # method -> its calls' top-level keys, in turn
+        self._texts: dict[str, list[str]] = {}  # method -> their value texts
         self._parsed: dict[str, Calls] = {}  # method -> what the parser's requests showed
         self._exemplars: dict[str, list[Exemplar]] = {}
+        self._elements = 0
         self._characters = 0
 
     @property
     def full(self) -> bool:
         """Whether the counts should be handed to the catalog now, to keep memory flat."""
-        return len(self._elements) >= FLUSH_ELEMENTS or self._characters >= FLUSH_CHARACTERS
+        return self._elements >= FLUSH_ELEMENTS or self._characters >= FLUSH_CHARACTERS
 
     def add(self, read: ChunkRead) -> None:
         """Count the requests of one chunk."""
@@ -109,7 +124,6 @@ class Tally:
             self._stamps.update(dict.fromkeys(dict(zip(methods, stamps, strict=True)).items()))
         else:
             self._stamps.update(dict.fromkeys(zip(methods, stamps, strict=True)))
-        self._elements.update(flat.elements)
         by_method: dict[str, list[int]] = {}
         for index, name in enumerate(methods):
             group = by_method.get(name)
@@ -117,52 +131,47 @@ class Tally:
                 by_method[name] = [index]
             else:
                 group.append(index)
-        pieces = flat.pieces
+        keys, texts = flat.keys, flat.texts
         for name, indexes in by_method.items():
-            counts = self._pieces.get(name)
-            if counts is None:
-                counts = self._pieces[name] = {}
-            _count_elements(counts, chain.from_iterable(map(pieces.__getitem__, indexes)))
+            held = self._keys.get(name)
+            if held is None:
+                held = self._keys[name] = []
+                self._texts[name] = []
+            held += chain.from_iterable(map(keys.__getitem__, indexes))
+            self._texts[name] += chain.from_iterable(map(texts.__getitem__, indexes))
+        self._elements += sum(map(len, keys))
         if self._size > 0:
             self._flat_exemplars(flat, by_method)
 
     def _flat_exemplars(self, flat: FlatRequests, by_method: dict[str, list[int]]) -> None:
         """Per method, the best exemplars so far (see ``catalog.exemplars``): requests are ranked by
-        (most kept arguments, CRC-32 of the dump less its transport keys), and only those that can
-        beat the current best are made into exemplars."""
-        pieces, dumps, elements = flat.pieces, flat.dumps, flat.elements
-        counts = list(map(len, pieces))
-        texts: list[str] = dumps
-        carrying = list(map(_carries_transport, dumps))
-        if any(carrying):
-            counts, texts = counts.copy(), dumps.copy()
-            for index in compress(range(len(dumps)), carrying):
-                kept = [
-                    elements[piece] for piece in pieces[index] if elements[piece][0] not in TRANSPORT_KEYS
-                ]
-                counts[index] = len(kept)
-                texts[index] = (
-                    "Array\n(\n" + "".join(f"    [{key}] => {lines}" for key, lines in kept) + ")\n"
-                )
-        hashes = [flat.hashes.get(index) if not carrying[index] else None for index in range(len(dumps))]
-        for index in [index for index, known in enumerate(hashes) if known is None]:
-            hashes[index] = text_hash(_canonical_dump(texts[index]))
+        (most kept arguments, CRC-32 of the dump less its transport keys); only those with as many
+        arguments as the worst exemplar kept are hashed, and only those that rank above it are made
+        into exemplars."""
+        counts = list(map(len, flat.keys))
+        carrying = list(map(operator.not_, map(TRANSPORT_KEYS.isdisjoint, flat.keys)))
+        for index in compress(range(len(counts)), carrying):
+            counts[index] = sum(key not in TRANSPORT_KEYS for key in flat.keys[index])
         size = self._size
         for name, indexes in by_method.items():
             known = self._exemplars.get(name, [])
-            worst = (-known[-1].arguments, known[-1].hash) if len(known) == size else None
-            sizes = map(operator.neg, map(counts.__getitem__, indexes))
-            ranked = sorted(zip(sizes, map(hashes.__getitem__, indexes), indexes, strict=True))
+            worst = None
+            if len(known) == size:
+                worst = _rank(known[-1].arguments, known[-1].hash)
+                enough = map(operator.ge, map(counts.__getitem__, indexes), repeat(known[-1].arguments))
+                indexes = list(compress(indexes, enough))
+                if not indexes:
+                    continue
+            ranks = map(_rank, map(counts.__getitem__, indexes), self._hashes(flat, indexes, carrying))
+            ranked = sorted(zip(ranks, indexes, strict=True))
+            if worst is not None:
+                ranked = ranked[: bisect_right(ranked, (worst, len(counts)))]
             candidates: list[Exemplar] = []
             contents: set[str] = set()
-            hashed: set[int] = set()
-            for position, entry in enumerate(ranked):
-                if worst is not None and entry[:2] > worst:
-                    break  # it, and every one after it, ranks below all the exemplars kept
-                if entry[1] in hashed:
-                    continue  # the same text as one taken: the same exemplar
-                hashed.add(entry[1])
-                candidate = self._flat_exemplar(flat, _earliest(flat, ranked, position), entry[1])
+            # Requests ranked alike have the same text: one exemplar, made when the first of them was.
+            for rank, alike in itertools.groupby(ranked, key=itemgetter(0)):
+                index = min(map(itemgetter(1), alike), key=lambda index: parse_timestamp(flat.stamps[index]))
+                candidate = self._flat_exemplar(flat, index, rank & _HASH)
                 candidates.append(candidate)
                 contents.add(candidate.content)
                 if len(contents) == size:
@@ -170,21 +179,34 @@ class Tally:
             if candidates:
                 self._exemplars[name] = best([*known, *candidates], size)
 
+    def _hashes(self, flat: FlatRequests, indexes: list[int], carrying: list[bool]) -> list[int]:
+        """The CRC-32 of each request's print_r text less its transport keys: the one known from its
+        bytes (a large dump's), or its dump's (``_dump_hashes``)."""
+        if not flat.hashes:
+            return _dump_hashes(flat, indexes, carrying)
+        hashes = [flat.hashes.get(index) if not carrying[index] else None for index in indexes]
+        rest = [position for position, digest in enumerate(hashes) if digest is None]
+        made = _dump_hashes(flat, list(map(indexes.__getitem__, rest)), carrying)
+        for position, digest in zip(rest, made, strict=True):
+            hashes[position] = digest
+        return hashes  # type: ignore[return-value]
+
     def _flat_exemplar(self, flat: FlatRequests, index: int, digest: int) -> Exemplar:
-        elements = map(flat.elements.__getitem__, flat.pieces[index])
-        params = dump_value(map(self._cut_short, elements))
+        elements = zip(
+            flat.keys[index], map(self._cut_short, flat.keys[index], flat.texts[index]), strict=True
+        )
+        params = dump_value(elements)
         moment = parse_timestamp(flat.stamps[index])
         return exemplar(kept_params(params), moment, self._is_secret, digest, self._is_secret_value)
 
-    def _cut_short(self, element: tuple[str, str]) -> tuple[str, str]:
-        """An element with a huge string value cut to what an exemplar keeps of it (or to the mask,
-        when it holds a credential), so that making an exemplar does not copy the value."""
-        key, lines = element
-        if len(lines) <= _HUGE or lines.startswith(_NESTED):
-            return element
-        if self._is_secret(key) or self._is_secret_value(lines):
-            return key, MASK + "\n"
-        return key, lines[: EXAMPLE_LENGTH + 1] + "\n"  # shortened by the exemplar, and so marked
+    def _cut_short(self, key: str, text: str) -> str:
+        """A huge string value cut to what an exemplar keeps of it (or to the mask, when it holds a
+        credential), so that making an exemplar does not copy the value."""
+        if len(text) <= _HUGE or text.startswith(NESTED):
+            return text
+        if self._is_secret(key) or self._is_secret_value(text):
+            return MASK
+        return text[: EXAMPLE_LENGTH + 1]  # shortened by the exemplar, and so marked
 
     # -- the parser's road -----------------------------------------------------------------------
 
@@ -238,32 +260,80 @@ class Tally:
                 calls.first = moment
             if calls.last is None or moment > calls.last:
                 calls.last = moment
-        elements = self._elements
-        for name, counts in self._pieces.items():
-            _observe_pieces(batch[name].arguments, counts, elements)
+        for name, keys in self._keys.items():
+            self._observe(name, batch[name].arguments, keys, self._texts[name])
         for name, chosen in self._exemplars.items():
             batch[name].exemplars = chosen
         made = catalog.count(batch)
-        self.__init__(self._catalog)  # type: ignore[misc]
+        self._start()
         return made
 
+    def _observe(
+        self, method: str, arguments: dict[str, Observed], keys: list[str], texts: list[str]
+    ) -> None:
+        """Add what a method's top-level elements showed: per key, its calls and its values; per path
+        below a key (a nested block's), its calls, its arrays and its values. Transport keys are
+        left out."""
+        if not TRANSPORT_KEYS.isdisjoint(keys):
+            kept = list(map(operator.not_, map(TRANSPORT_KEYS.__contains__, keys)))
+            keys, texts = list(compress(keys, kept)), list(compress(texts, kept))
+        present = Counter(keys)  # each key once a call
+        arrays: dict[str, int] = {}
+        nested = list(map(str.startswith, texts, repeat(NESTED)))
+        leaves: tuple[list[str], list[str], list[int]] = ([], [], [])
+        if any(nested):
+            blocks = Counter(zip(compress(keys, nested), compress(texts, nested), strict=False))
+            for (key, text), count in blocks.items():
+                _observe_block(arguments, present, arrays, leaves, key, text, count)
+            scalar = list(map(operator.not_, nested))
+            keys, texts = list(compress(keys, scalar)), list(compress(texts, scalar))
+        for path in present.keys() | arrays.keys():
+            if path not in arguments:
+                arguments[path] = Observed()
+        for path, count in present.items():
+            arguments[path].present += count
+        for path, count in arrays.items():
+            arguments[path].arrays += count
+        repeating = self._repeating
+        for key, values in _grouped(keys, texts).items():
+            name = (method, key)
+            if repeating.get(name, True):
+                counts = Counter(values)
+                repeating[name] = len(counts) <= REPEATING * len(values)
+                if len(counts) < len(values):
+                    arguments[key].add(list(counts), list(counts.values()))
+                    continue
+            arguments[key].add(values)
+        paths, values, weights = leaves
+        for path, indexes in _grouped(paths, range(len(paths))).items():
+            counted = list(map(weights.__getitem__, indexes))
+            arguments[path].add(
+                list(map(values.__getitem__, indexes)), None if len(counted) == sum(counted) else counted
+            )
 
-def _earliest(flat: FlatRequests, ranked: list[tuple[int, int, int]], position: int) -> int:
-    """Of the requests ranked alike with the one at ``position`` (the same text: they follow each
-    other), the one made first: its time is the exemplar's."""
-    rank = ranked[position][:2]
-    same = [entry[2] for entry in itertools.takewhile(lambda entry: entry[:2] == rank, ranked[position:])]
-    return min(same, key=lambda index: parse_timestamp(flat.stamps[index]))
+
+def _dump_hashes(flat: FlatRequests, indexes: list[int], carrying: list[bool]) -> list[int]:
+    """The CRC-32 of each request's dump (less its transport lines), as ``exemplars.text_hash`` has
+    it: from `Array` to its `)` line and that line's newline (which the split may have taken)."""
+    dumps = list(map(flat.dumps.__getitem__, indexes))
+    for position in compress(range(len(indexes)), map(carrying.__getitem__, indexes)):
+        index = indexes[position]
+        for key, text in zip(flat.keys[index], flat.texts[index], strict=True):
+            if key in TRANSPORT_KEYS:
+                dumps[position] = dumps[position].replace(f"    [{key}] => {text}\n", "", 1)
+    try:
+        hashes = list(map(zlib.crc32, map(str.encode, dumps)))
+    except UnicodeEncodeError:  # a lone surrogate: as text_hash has it
+        hashes = list(map(text_hash, dumps))
+    cut = map(operator.not_, map(str.endswith, dumps, repeat(")\n")))
+    for position in compress(range(len(indexes)), cut):
+        hashes[position] = zlib.crc32(b"\n", hashes[position])
+    return hashes
 
 
-def _carries_transport(dump: str) -> bool:
-    return "\n    [auth] => " in dump or "\n    [SID] => " in dump or "\n    [__api] => " in dump
-
-
-def _canonical_dump(dump: str) -> str:
-    """A dump's print_r text: from `Array` to its `)` line and that line's newline (the split may
-    have taken it, or left the blank line after it)."""
-    return dump if dump.endswith(")\n") else dump + "\n"
+def _rank(arguments: int, digest: int) -> int:
+    """An exemplar's rank as one number, smaller first: most arguments, then the smallest hash."""
+    return (_MANY - arguments) << 32 | digest
 
 
 def _observe_paths(arguments: dict[str, Observed], paths: CallPaths, weight: int) -> None:
@@ -281,33 +351,43 @@ def _observe_paths(arguments: dict[str, Observed], paths: CallPaths, weight: int
         )
 
 
-def _observe_pieces(arguments: dict[str, Observed], counts: dict[str, int], elements: dict) -> None:
-    """Add what a method's counted pieces showed: per top-level key, its calls and all its values
-    at once; nested blocks read into their paths."""
-    pieces = list(counts)
-    weights = list(counts.values())
-    found = list(map(elements.__getitem__, pieces))
-    keys = list(map(itemgetter(0), found))
-    lines = list(map(itemgetter(1), found))
-    for key, group in groupby(sorted(range(len(keys)), key=keys.__getitem__), key=keys.__getitem__):
-        if key in TRANSPORT_KEYS:
-            continue
-        indexes = list(group)
-        values = list(map(lines.__getitem__, indexes))
-        counted = list(map(weights.__getitem__, indexes))
-        nested = list(map(str.startswith, values, repeat(_NESTED)))
-        if any(nested):
-            for index in compress(range(len(indexes)), nested):
-                paths = CallPaths()
-                paths.add(key, element_value(values[index]))
-                _observe_paths(arguments, paths, counted[index])
-            keep = list(map(operator.not_, nested))
-            values, counted = list(compress(values, keep)), list(compress(counted, keep))
-            if not values:
-                continue
-        seen = arguments.get(key)
-        if seen is None:
-            seen = arguments[key] = Observed()
-        seen.present += sum(counted)
-        strings = list(map(itemgetter(slice(None, -1)), values))
-        seen.add(strings, None if len(counted) == sum(counted) else counted)
+def _grouped(keys: list[str], items: Any) -> dict[str, list]:
+    """``items`` grouped by their ``keys``, each group in order."""
+    groups: dict[str, list] = {}
+    get = groups.get
+    for key, item in zip(keys, items, strict=False):
+        group = get(key)
+        if group is None:
+            groups[key] = [item]
+        else:
+            group.append(item)
+    return groups
+
+
+def _observe_block(
+    arguments: dict[str, Observed],
+    present: Counter,
+    arrays: dict[str, int],
+    leaves: tuple[list[str], list[str], list[int]],
+    key: str,
+    text: str,
+    count: int,
+) -> None:
+    """Add what ``count`` calls whose element ``key`` held this nested block showed: each path below
+    the key once a call, each path that holds an array once a call, and the values (in ``leaves``)."""
+    found = block_paths(key, text)
+    if found is None:  # a key twice in a block (a damaged log): read as the parser reads it
+        paths = CallPaths()
+        paths.add(key, element_value(text))
+        del paths.present[key], paths.arrays[key]  # the key itself is counted with the others
+        _observe_paths(arguments, paths, count)
+        arrays[key] = arrays.get(key, 0) + count
+        return
+    held, leaf_paths, leaf_values = found
+    for path in dict.fromkeys(held):
+        arrays[path] = arrays.get(path, 0) + count
+    for path in dict.fromkeys(chain(held[1:], leaf_paths)):
+        present[path] += count
+    leaves[0].extend(leaf_paths)
+    leaves[1].extend(leaf_values)
+    leaves[2].extend(repeat(count, len(leaf_paths)))
