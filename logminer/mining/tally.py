@@ -294,22 +294,37 @@ class Tally:
             arguments[path].present += count
         for path, count in arrays.items():
             arguments[path].arrays += count
-        repeating = self._repeating
         for key, values in _grouped(keys, texts).items():
-            name = (method, key)
-            if repeating.get(name, True):
-                counts = Counter(values)
-                repeating[name] = len(counts) <= REPEATING * len(values)
-                if len(counts) < len(values):
-                    arguments[key].add(list(counts), list(counts.values()))
-                    continue
-            arguments[key].add(values)
+            self._add_values(arguments[key], (method, key), values, None)
         paths, values, weights = leaves
         for path, indexes in _grouped(paths, range(len(paths))).items():
             counted = list(map(weights.__getitem__, indexes))
-            arguments[path].add(
-                list(map(values.__getitem__, indexes)), None if len(counted) == sum(counted) else counted
+            self._add_values(
+                arguments[path],
+                (method, path),
+                list(map(values.__getitem__, indexes)),
+                None if len(counted) == sum(counted) else counted,
             )
+
+    def _add_values(
+        self, observed: Observed, name: tuple[str, str], values: list[str], weights: list[int] | None
+    ) -> None:
+        """Add an argument's values (each ``weights[i]`` times, or once): by distinct value when its
+        values repeat (learned the first time, and again while they do)."""
+        if not self._repeating.get(name, True):
+            observed.add(values, weights)
+            return
+        if weights is None:
+            counts = Counter(values)
+        else:
+            counts = {}
+            for value, weight in zip(values, weights, strict=True):
+                counts[value] = counts.get(value, 0) + weight
+        self._repeating[name] = len(counts) <= REPEATING * len(values)
+        if len(counts) == len(values):
+            observed.add(values, weights)
+        else:
+            observed.add(list(counts), list(counts.values()))
 
 
 def _dump_hashes(flat: FlatRequests, indexes: list[int], carrying: list[bool]) -> list[int]:
