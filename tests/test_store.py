@@ -41,6 +41,10 @@ def test_a_failed_write_leaves_the_old_catalog(tmp_path, monkeypatch, sample_cat
     [
         ('{"format": "logminer-catalog", "schema_version": 1, "methods": {', "broken JSON"),
         ('{"hello": 1}', "not a logminer catalog"),
+        (
+            "[2024-03-11 10:00:00 +0200] webAdmin.INFO REQUEST: /admin/clients/list\nArray\n(\n)\n",
+            r"not a logminer catalog \(not JSON; it looks like a runtime log: give it to `logminer mine`\)",
+        ),
         ('{"format": "logminer-catalog", "schema_version": 99, "methods": {}}', "newer logminer"),
         ('{"format": "logminer-catalog", "schema_version": 1, "methods": {"a": {}}}', "damaged"),
     ],

@@ -516,8 +516,8 @@ class Client:
         if request.kind != "download":
             raise UsageError("save() takes a download request: build_request(..., download=True).")
         folder, path, stream = _destination(dest)
-        if folder is not None and folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
-            raise FileError(f"Cannot save into {folder}: it is not writable; choose another folder with -o.")
+        if stream is None:  # before anything is asked of the billing
+            _writable_folder(folder if folder is not None else path.parent)
         deadline = time.monotonic() + self.max_time
         with self._post(request) as reply:
             self._show(_status_line(reply) + self._headers(reply))
@@ -972,6 +972,19 @@ def _head(reply: httpx.Response, limit: int = 2000) -> bytes:
 
 
 # -- files -----------------------------------------------------------------------------------------
+
+
+def _writable_folder(folder: Path) -> None:
+    """``folder`` is a folder logminer can write into, or one it can make; ``FileError`` if not."""
+    existing = Path(os.path.abspath(folder))
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise FileError(f"Cannot save into {folder}: {existing} is not a folder; choose another with -o.")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise FileError(
+            f"Cannot save into {folder}: {existing} is not writable; choose another folder with -o."
+        )
 
 
 def _destination(dest: Any) -> tuple[Path | None, Path | None, BinaryIO | None]:

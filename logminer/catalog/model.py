@@ -460,6 +460,8 @@ class Methods(MutableMapping[str, Method]):
         try:
             data = json.loads(line[start:stop])
             method = Method.from_dict(name, data, lazy=self._lazy)
+        except RecursionError:
+            raise CatalogError(f"the catalog's entry for {name} is damaged (nested too deep).") from None
         except (ValueError, TypeError, AttributeError) as error:
             raise CatalogError(f"the catalog's entry for {name} is damaged ({error}).") from None
         del self._lines[name]

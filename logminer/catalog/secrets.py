@@ -599,7 +599,7 @@ def _is_jwt(match: re.Match[str]) -> bool:
     header = match.group(1)
     try:
         decoded = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
-    except (ValueError, binascii.Error):
+    except (ValueError, binascii.Error, RecursionError):
         return False
     return isinstance(decoded, dict) and "alg" in decoded
 
@@ -607,13 +607,6 @@ def _is_jwt(match: re.Match[str]) -> bool:
 def _auth_header(text: str) -> bool:
     for match in _AUTH_SCHEME.finditer(text):
         if _looks_random(match.group(2)):
-            return True
-    for match in _BASIC.finditer(text):
-        try:
-            decoded = base64.b64decode(match.group(1), validate=True).decode("utf-8")
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            continue
-        if ":" in decoded and decoded.isprintable():
             return True
     for match in _BASIC.finditer(text):
         try:

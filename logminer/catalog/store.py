@@ -70,12 +70,28 @@ def load_catalog(
         return _from_lines(raw, path, lazy)
     try:
         data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except RecursionError:
         raise CatalogError(
-            f"{path}: is not a readable catalog (broken JSON at line {getattr(error, 'lineno', '?')}); "
-            "it was left as it is. Mine into a new file with --catalog, or delete it to start over."
+            f"{path}: is not a readable catalog (nested too deep); it was left as it is."
         ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise CatalogError(_not_json(path, raw, getattr(error, "lineno", "?"))) from None
     return _from_document(data, path, lazy)
+
+
+def _not_json(path: Path, raw: bytes, line: object) -> str:
+    """Why ``raw`` is no catalog: a damaged one (it may be started over), or another kind of file
+    (which nothing advises to delete)."""
+    start = raw[:4096].lstrip()
+    if start.startswith(b"{") and FORMAT_NAME.encode() in start:
+        return (
+            f"{path}: is a damaged catalog (broken JSON at line {line}); it was left as it is. Mine "
+            "into a new file with --catalog, or delete it to start over."
+        )
+    looks = (
+        "; it looks like a runtime log: give it to `logminer mine`" if b"REQUEST:" in raw[: 1 << 20] else ""
+    )
+    return f"{path}: is not a logminer catalog (not JSON{looks}); it was left as it is."
 
 
 def _nonblocking(path: str, flags: int) -> int:
@@ -141,6 +157,10 @@ def _from_lines(raw: bytes, path: Path, lazy: bool) -> Catalog:
         catalog = Catalog.from_dict({**data, "methods": {}}, lazy=lazy)
     except IndexError:
         raise CatalogError(f"{path}: catalog is cut off (truncated); it was left as it is.") from None
+    except RecursionError:
+        raise CatalogError(
+            f"{path}: catalog content is damaged (nested too deep); it was left as it is."
+        ) from None
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise CatalogError(f"{path}: catalog content is damaged ({error}); it was left as it is.") from None
     catalog.methods = Methods.from_lines(entries, lazy=lazy)
@@ -287,6 +307,13 @@ def catalog_lock(path: str | os.PathLike | None = None, *, wait: bool = True) ->
     lock_path = path.with_name(path.name + ".lock")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise CatalogError(f"{path.parent}: is not a folder; nothing was changed.") from None
+    except OSError as error:
+        raise CatalogError(
+            f"{path.parent}: cannot be made ({error.strerror}); nothing was changed."
+        ) from None
+    try:
         # O_NOFOLLOW: a lock path that is a symbolic link is refused, never followed to a file
         # someone else chose.
         handle = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, CATALOG_MODE)
