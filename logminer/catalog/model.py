@@ -599,12 +599,15 @@ class Catalog:
     def _count_arguments(self, method: Method, observed: Mapping[str, Observed]) -> list[str]:
         arguments = method.arguments
         new = [path for path in observed if path not in arguments]
+        fresh = set(new)
         if new:
             self._admit_arguments(method, new, {path: observed[path].present for path in new})
         settings = self.settings
         for path, seen in observed.items():
             argument = arguments.get(path)
             if argument is None:
+                if path not in fresh:  # kept until a smaller name took its place just now
+                    method.dropped_arguments += seen.present
                 continue
             argument.seen += seen.present
             values, weights = seen.values, seen.weights
@@ -800,11 +803,14 @@ def _merge_method(result: Catalog, target: Method, method: Method) -> None:
     )
     incoming = method.arguments
     new = [path for path in incoming if path not in target.arguments]
+    fresh = set(new)
     if new:
         result._admit_arguments(target, new, {path: incoming[path].seen for path in new})
     for path, argument in incoming.items():
         mine = target.arguments.get(path)
         if mine is None:
+            if path not in fresh:  # kept until a smaller name took its place just now
+                target.dropped_arguments += argument.seen
             continue
         mine.seen += argument.seen
         mine.withheld += argument.withheld
