@@ -46,6 +46,7 @@ from .._errors import (
     UsageError,
 )
 from .._version import __version__
+from ..catalog.exemplars import MASK as PLACEHOLDER
 from ..catalog.model import Catalog
 from ..catalog.secrets import MASK, SecretNames, mask_secrets, scrub, secret_value
 from .items import api_method
@@ -319,6 +320,12 @@ class Client:
         mode = check_mode(validate or self.validate)
         findings = [] if mode == "off" else self.check(method, params)
         enforce(method, findings, mode)
+        unfilled = _placeholders(params)
+        if unfilled:
+            raise UsageError(
+                f"{method}: {', '.join(unfilled)} still hold{'s' * (len(unfilled) == 1)} the placeholder "
+                f"{PLACEHOLDER} of an example call (where the log had a secret); give the real value."
+            )
         for finding in findings:
             log.warning("%s: %s", method, finding)
         return self._build(method, params, download=download, findings=findings)
@@ -972,6 +979,19 @@ def _head(reply: httpx.Response, limit: int = 2000) -> bytes:
 
 
 # -- files -----------------------------------------------------------------------------------------
+
+
+def _placeholders(params: dict[str, Any]) -> list[str]:
+    """The bracket paths in ``params`` whose value is an example call's placeholder for a secret."""
+    found, pending = [], [(str(key), value) for key, value in params.items()]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, (dict, list)):
+            pairs = value.items() if isinstance(value, dict) else enumerate(value)
+            pending += [(f"{path}[{key}]", inner) for key, inner in pairs]
+        elif value == PLACEHOLDER:
+            found.append(path)
+    return sorted(found)
 
 
 def _writable_folder(folder: Path) -> None:
