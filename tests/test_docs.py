@@ -95,3 +95,29 @@ def test_the_show_table_in_the_readme_is_what_show_prints(tmp_path):
     )
     printed = result.output.splitlines()
     assert [line for line in quoted if line not in printed] == [], "update the README's `show` example"
+
+
+def _corpus_size(name: str) -> int:
+    lines = (ROOT / "tests" / "data" / "secrets" / name).read_text(encoding="utf-8").splitlines()
+    return sum(1 for line in lines if line.strip() and not line.startswith("#"))
+
+
+def test_the_numbers_the_readme_gives_of_secrets_and_caps_are_the_code_s():
+    import logminer
+    from logminer.catalog.model import MAX_NAME_LENGTH
+
+    settings = logminer.Settings()
+    stated = {
+        f"{len(logminer.DEFAULT_SECRET_WORDS)}\ndefault words": True,
+        f"{_corpus_size('names_secret.txt')} secret names": True,
+        f"{_corpus_size('names_benign.txt')}\nordinary ones": True,
+        f"{_corpus_size('values_secret.txt')} secret values": True,
+        f"{_corpus_size('values_benign.txt')} ordinary ones": True,
+        f"at most {settings.max_arguments:,} argument names": True,
+        f"at most {settings.max_methods:,}\nmethods": True,
+        f"longer than {MAX_NAME_LENGTH} characters": True,
+        f"up to {settings.max_exemplars} whole observed calls": True,
+    }
+    flat = " ".join(README.split())
+    missing = [text for text in stated if " ".join(text.split()) not in flat]
+    assert missing == [], "the README states other numbers than the code: " + "; ".join(missing)
