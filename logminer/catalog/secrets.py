@@ -639,16 +639,16 @@ def _card(candidate: str) -> bool:
     return card_number(digits)
 
 
-_DEFAULT_VALUES: SecretValues | None = None
+@functools.cache
+def _default_values() -> SecretValues:
+    """The checks of values under the default secret words, made once (their regexes are large)."""
+    return SecretValues()
 
 
 def secret_value(text: str) -> bool:
     """Whether ``text`` holds a secret under the default secret words: credentials in a URL, a secret
     ``name=value`` pair, a JWT, an auth header, a private key, a card number, a well-known token."""
-    global _DEFAULT_VALUES
-    if _DEFAULT_VALUES is None:
-        _DEFAULT_VALUES = SecretValues()
-    return _DEFAULT_VALUES(text)
+    return _default_values()(text)
 
 
 # ---------------------------------------------------------------------------------------------
