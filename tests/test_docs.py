@@ -121,3 +121,13 @@ def test_the_numbers_the_readme_gives_of_secrets_and_caps_are_the_code_s():
     flat = " ".join(README.split())
     missing = [text for text in stated if " ".join(text.split()) not in flat]
     assert missing == [], "the README states other numbers than the code: " + "; ".join(missing)
+
+
+def test_every_public_name_is_in_the_readme():
+    """`logminer.__all__` is what the README documents: no name exported without a word about it."""
+    import logminer
+
+    missing = [
+        name for name in logminer.__all__ if not re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", README)
+    ]
+    assert missing == []
