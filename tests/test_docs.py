@@ -12,7 +12,11 @@ README mentions it. Each failure names the command and option and where the READ
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 
 import click
 import pytest
@@ -95,6 +99,31 @@ def test_the_show_table_in_the_readme_is_what_show_prints(tmp_path):
     )
     printed = result.output.splitlines()
     assert [line for line in quoted if line not in printed] == [], "update the README's `show` example"
+
+
+def test_the_mine_summary_in_the_readme_is_what_mine_prints(tmp_path):
+    """The README's summary of mining the sample, line for line, as `mine` prints it."""
+    start = README.index("Read 276 requests")
+    quoted = README[start : README.index("```", start)].splitlines()
+    shutil.copy(ROOT / "fixtures" / "runtime.log", tmp_path / "runtime.log")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "logminer",
+            "mine",
+            "--fresh",
+            "--catalog",
+            "sample.catalog.json",
+            "runtime.log",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == quoted, "update the README's `mine` summary"
 
 
 def _corpus_size(name: str) -> int:
