@@ -145,25 +145,9 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-for _error in (
-    CallFailed,
-    CatalogError,
-    ConnectError,
-    DownloadFailed,
-    Error,
-    FileError,
-    HTTPStatusError,
-    LoginFailed,
-    ProtocolError,
-    RpcError,
-    SourceError,
-    Timeout,
-    TransportError,
-    UnknownMethod,
-    UsageError,
-    ValidationFailed,
-):
-    _claim(_error)
+for _error in [value for value in tuple(globals().values()) if isinstance(value, type)]:
+    if issubclass(_error, Error):
+        _claim(_error)
 
 __all__ = [
     "DEFAULT_LOG",

@@ -35,11 +35,22 @@ class UnknownMethod(Error):
         self.method = method
         self.suggestions = suggestions
         hint = f" Did you mean {_or_list(suggestions)}?" if suggestions else ""
-        super().__init__(f"The catalog has never seen the method {method!r}.{hint}")
+        super().__init__(f"The catalog has never seen the method {quoted(method)}.{hint}")
 
 
 class UsageError(Error):
     """An argument given to a logminer function or command is not usable as given."""
+
+
+# How much of a name given by the user a message quotes.
+QUOTED_LENGTH = 120
+
+
+def quoted(name: str) -> str:
+    """``name`` quoted as Python writes it (escapes shown), cut after ``QUOTED_LENGTH`` characters."""
+    if len(name) <= QUOTED_LENGTH:
+        return repr(name)
+    return f"{name[:QUOTED_LENGTH]!r}... ({len(name):,} characters)"
 
 
 def _or_list(names: list[str]) -> str:

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
+import shlex
 import shutil
 import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -240,3 +244,32 @@ def test_a_version_1_catalog_mines_on_with_only_the_upgrade_note(tmp_path):
     assert fresh.exit_code == 0, fresh.output
     method = logminer.load_catalog(path).methods["clients.add"]
     assert method.legacy_calls == 0 and sum(method.calls_by_day.values()) == 16 and method.exemplars
+
+
+def test_every_show_example_run_through_call_dry_run_sends_its_exemplar(sample_catalog, tmp_path):
+    """What a user does: copy `show M --example`, add --dry-run, run it in bash. The body printed is
+    the exemplar's call; one whose exemplar had a secret is refused, naming the placeholder."""
+    path = logminer.save_catalog(sample_catalog, tmp_path / "c.json")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = {key: value for key, value in env.items() if not key.startswith("JERASOFT_")}
+    sent = refused = 0
+    for name, method in sorted(sample_catalog.methods.items()):
+        if not method.exemplars:
+            continue
+        command = CliRunner().invoke(main, ["show", name, "--example", "--catalog", str(path)]).output.strip()
+        run = subprocess.run(
+            ["bash", "-c", f"{command} --catalog {shlex.quote(str(path))} --dry-run"],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        exemplar = method.exemplars[0].params
+        if "<secret>" in json.dumps(exemplar):
+            assert run.returncode == 2 and "placeholder <secret>" in run.stderr, run.stderr
+            refused += 1
+            continue
+        assert run.returncode == 0, run.stderr
+        body = json.loads(run.stdout[run.stdout.index("\n{") :])
+        assert body == {"jsonrpc": "2.0", "method": name, "params": exemplar, "id": 1}
+        sent += 1
+    assert sent > 20 and refused >= 2

@@ -120,7 +120,8 @@ def test_an_unreadable_catalog_is_a_one_line_error_with_exit_2(tmp_path):
     good = logminer.save_catalog(catalog_of(("clients.edit", CLIENT)), tmp_path / "good.json")
     result = CliRunner().invoke(main, ["diff", str(broken), str(good)])
     assert result.exit_code == 2
-    assert "broken JSON" in result.output and "Traceback" not in result.output
+    assert "not a logminer catalog (not JSON)" in result.output and "Traceback" not in result.output
+    assert "delete" not in result.output  # no advice to delete a file that may be anything
 
 
 # --------------------------------------------------------------------------- each rule, in the library

@@ -12,7 +12,11 @@ README mentions it. Each failure names the command and option and where the READ
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 
 import click
 import pytest
@@ -95,3 +99,64 @@ def test_the_show_table_in_the_readme_is_what_show_prints(tmp_path):
     )
     printed = result.output.splitlines()
     assert [line for line in quoted if line not in printed] == [], "update the README's `show` example"
+
+
+def test_the_mine_summary_in_the_readme_is_what_mine_prints(tmp_path):
+    """The README's summary of mining the sample, line for line, as `mine` prints it."""
+    start = README.index("Read 276 requests")
+    quoted = README[start : README.index("```", start)].splitlines()
+    shutil.copy(ROOT / "fixtures" / "runtime.log", tmp_path / "runtime.log")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "logminer",
+            "mine",
+            "--fresh",
+            "--catalog",
+            "sample.catalog.json",
+            "runtime.log",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == quoted, "update the README's `mine` summary"
+
+
+def _corpus_size(name: str) -> int:
+    lines = (ROOT / "tests" / "data" / "secrets" / name).read_text(encoding="utf-8").splitlines()
+    return sum(1 for line in lines if line.strip() and not line.startswith("#"))
+
+
+def test_the_numbers_the_readme_gives_of_secrets_and_caps_are_the_code_s():
+    import logminer
+    from logminer.catalog.model import MAX_NAME_LENGTH
+
+    settings = logminer.Settings()
+    stated = {
+        f"{len(logminer.DEFAULT_SECRET_WORDS)}\ndefault words": True,
+        f"{_corpus_size('names_secret.txt')} secret names": True,
+        f"{_corpus_size('names_benign.txt')}\nordinary ones": True,
+        f"{_corpus_size('values_secret.txt')} secret values": True,
+        f"{_corpus_size('values_benign.txt')} ordinary ones": True,
+        f"at most {settings.max_arguments:,} argument names": True,
+        f"at most {settings.max_methods:,}\nmethods": True,
+        f"longer than {MAX_NAME_LENGTH} characters": True,
+        f"up to {settings.max_exemplars} whole observed calls": True,
+    }
+    flat = " ".join(README.split())
+    missing = [text for text in stated if " ".join(text.split()) not in flat]
+    assert missing == [], "the README states other numbers than the code: " + "; ".join(missing)
+
+
+def test_every_public_name_is_in_the_readme():
+    """`logminer.__all__` is what the README documents: no name exported without a word about it."""
+    import logminer
+
+    missing = [
+        name for name in logminer.__all__ if not re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", README)
+    ]
+    assert missing == []

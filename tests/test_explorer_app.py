@@ -98,6 +98,16 @@ def test_a_call_to_the_sandbox_comes_back_masked_with_its_command(catalog_file):
     assert '"sendDisabled":null' in page
 
 
+def test_a_placeholder_left_in_the_form_is_not_sent(catalog_file):
+    """Try it's form is prefilled from an exemplar, where a secret is `<secret>`: sent as it is, the
+    call is refused before it leaves, saying which argument still holds the placeholder."""
+    with Explorer(catalog_file, sandbox=True) as explorer:
+        reply = api(explorer, "/api/call", "clients.add", {**ADD, "cp_password": "<secret>"}).json()
+        assert explorer.sandbox.calls == 0
+    assert reply["sent"] is False
+    assert "cp_password still holds the placeholder <secret>" in reply["error"]
+
+
 def test_warn_reports_and_sends_and_code_false_is_an_error(catalog_file):
     with Explorer(catalog_file, sandbox=True) as explorer:
         reply = api(explorer, "/api/call", "clients.add", {"name": "Acme"}).json()

@@ -603,6 +603,14 @@ def test_the_served_page_without_the_token_shows_nothing(page):
 def test_try_it_sends_to_the_sandbox_and_shows_the_masked_reply(page, exported):
     with Explorer(exported[0], sandbox=True) as explorer:
         section = open_try_it(page, explorer.server)
+        # the exemplar's secret is the placeholder <secret>: sent as it is, nothing leaves
+        section.get_by_role("button", name="Send").click()
+        section.locator(".result h3").first.wait_for()
+        assert section.locator(".result h3").first.inner_text() == "Not sent"
+        assert "cp_password still holds the placeholder <secret>" in section.locator(".result").inner_text()
+        assert explorer.sandbox.calls == 0
+        secret = section.locator('.row:has(input[list][value="cp_password"]) input:not([list])')
+        secret.fill("Real-pw-123")
         section.get_by_role("button", name="Send").click()
         section.locator(".result pre.reply").wait_for()
         assert explorer.sandbox.calls == 1
@@ -612,6 +620,7 @@ def test_try_it_sends_to_the_sandbox_and_shows_the_masked_reply(page, exported):
     assert reply["result"]["code"] is True
     assert reply["result"]["return"]["params"] == {**sent, "cp_password": "********"}
     assert reply["result"]["session_id"] == "********"
+    assert "Real-pw-123" not in section.locator(".result").inner_text()
     # the same call from the command line: the example `show --example` prints
     command = section.locator(".result .copyable").inner_text()
     assert run("show", "clients.add", "--example", "--catalog", str(exported[0])).strip() in command

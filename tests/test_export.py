@@ -209,6 +209,32 @@ def test_markdown_cells_survive_pipes_and_newlines():
     ]
 
 
+def test_a_markdown_code_span_holds_any_run_of_backticks_and_html_stays_text():
+    """A value with a double backtick cannot close its code span early; a method name with HTML in it
+    is text, not markup (checked with a CommonMark renderer's rule: the fence is longer than any run)."""
+    catalog = logminer.Catalog()
+    request = logminer.Request(
+        datetime(2024, 3, 11, 8, 0, tzinfo=timezone.utc),
+        "webAdmin",
+        1,
+        "/clients/edit",
+        "clients.edit",
+        {"code": "a``b`", "note": "<img src=x onerror=alert(1)>"},
+        "t",
+        1,
+    )
+    catalog.add(request)
+    text = to_markdown(catalog)
+    assert "| ``` a``b` ``` |" in text
+    # outside code spans and fenced blocks (where a renderer shows HTML as text) no HTML stands
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.DOTALL | re.MULTILINE)
+    prose = prose.replace("`<img src=x onerror=alert(1)>`", "")
+    assert "<img" not in prose
+    # an example call stays on one line of its fenced block, so no value can close the block
+    blocks = re.findall(r"^```[a-z]*\n(.*?)^```", text, flags=re.DOTALL | re.MULTILINE)
+    assert blocks and all(block.count("\n") == 1 for block in blocks)
+
+
 # --------------------------------------------------------------------------- no secret anywhere
 
 

@@ -10,9 +10,11 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import logminer
-from logminer.catalog.suggest import suggest
+from logminer.catalog.suggest import distance, suggest
 from logminer.cli import main
 from tests.helpers import request_log
 
@@ -91,3 +93,31 @@ def test_a_short_name_inside_a_longer_one_is_no_suggestion():
     """`client` suggests `clients`, but `id` (in every id_ name) suggests nothing for `id_curency`."""
     assert suggest("client", ["clients", "id"]) == ["clients"]
     assert suggest("id_curency", ["id", "date"]) == []
+
+
+@given(
+    st.text(alphabet="abc_.", max_size=12),
+    st.text(alphabet="abc_.", max_size=12),
+    st.integers(min_value=0, max_value=5),
+)
+@settings(max_examples=2000, deadline=None)
+def test_a_distance_with_a_limit_is_exact_up_to_the_limit(a, b, limit):
+    """"Did you mean" on 10,000 methods stops each comparison early; it must never change a
+    distance within the limit, nor make a far name look close."""
+    full = distance(a, b)
+    bounded = distance(a, b, limit)
+    assert bounded == full if full <= limit else bounded > limit
+
+
+def test_suggestions_on_a_catalog_at_the_method_cap_are_the_unbounded_ones():
+    names = [f"mod{number}.act{other}" for number in range(2000) for other in range(5)]
+    names += ["clients.add", "clients.edit", "client.add"]
+    found = suggest("clients.ad", names)
+    assert found[0] == "clients.add" and set(found) <= {"clients.add", "client.add", "clients.edit"}
+    budget = 3
+    slow = sorted(
+        (distance("clients.ad", name), abs(len(name) - 10), name)
+        for name in names
+        if distance("clients.ad", name) <= budget or ("clients.ad" in name or name in "clients.ad")
+    )
+    assert found == [name for _, _, name in slow[:3]]

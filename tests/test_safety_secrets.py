@@ -134,7 +134,7 @@ def test_the_log_really_holds_the_secrets():
 def test_mine_keeps_no_secret_and_says_so(mined):
     catalog_path, output = mined
     assert_no_secret(output, "the summary of `mine`")
-    assert "Skipped 1 malformed entries" in output and "Not counted" in output
+    assert "Skipped 1 malformed entry" in output and "Not counted" in output
     assert "Redacted (presence and type only): " in output
     catalog = logminer.load_catalog(catalog_path)
     assert sorted(catalog.methods) == sorted(METHODS)

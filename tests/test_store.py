@@ -41,6 +41,10 @@ def test_a_failed_write_leaves_the_old_catalog(tmp_path, monkeypatch, sample_cat
     [
         ('{"format": "logminer-catalog", "schema_version": 1, "methods": {', "broken JSON"),
         ('{"hello": 1}', "not a logminer catalog"),
+        (
+            "[2024-03-11 10:00:00 +0200] webAdmin.INFO REQUEST: /admin/clients/list\nArray\n(\n)\n",
+            r"not a logminer catalog \(not JSON; it looks like a runtime log: give it to `logminer mine`\)",
+        ),
         ('{"format": "logminer-catalog", "schema_version": 99, "methods": {}}', "newer logminer"),
         ('{"format": "logminer-catalog", "schema_version": 1, "methods": {"a": {}}}', "damaged"),
     ],
@@ -87,3 +91,16 @@ def test_temporaries_left_by_a_killed_writer_are_cleaned_up(tmp_path):
     with logminer.catalog_lock(path):
         pass
     assert not stale.exists() and fresh.exists()
+
+
+def test_methods_counts_arguments_without_reading_them_and_agrees_with_reading_them(tmp_path, sample_catalog):
+    """`methods` on a lazily read catalog counts arguments and required ones from the file's data;
+    the rows are those of the catalog read whole, and a damaged entry is still an error."""
+    path = save_catalog(sample_catalog, tmp_path / "c.json")
+    lazy = load_catalog(path, lazy=True)
+    assert logminer.list_methods(lazy) == logminer.list_methods(load_catalog(path))
+    assert all(method._arguments is None for method in lazy.methods.values())  # none was made
+    text = path.read_text(encoding="utf-8").replace('"seen": 16,', '"seen": "lots",', 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError, match="damaged"):
+        logminer.list_methods(load_catalog(path, lazy=True))

@@ -46,6 +46,7 @@ from .._errors import (
     UsageError,
 )
 from .._version import __version__
+from ..catalog.exemplars import MASK as PLACEHOLDER
 from ..catalog.model import Catalog
 from ..catalog.secrets import MASK, SecretNames, mask_secrets, scrub, secret_value
 from .items import api_method
@@ -319,6 +320,12 @@ class Client:
         mode = check_mode(validate or self.validate)
         findings = [] if mode == "off" else self.check(method, params)
         enforce(method, findings, mode)
+        unfilled = _placeholders(params)
+        if unfilled:
+            raise UsageError(
+                f"{method}: {', '.join(unfilled)} still hold{'s' * (len(unfilled) == 1)} the placeholder "
+                f"{PLACEHOLDER} of an example call (where the log had a secret); give the real value."
+            )
         for finding in findings:
             log.warning("%s: %s", method, finding)
         return self._build(method, params, download=download, findings=findings)
@@ -516,8 +523,8 @@ class Client:
         if request.kind != "download":
             raise UsageError("save() takes a download request: build_request(..., download=True).")
         folder, path, stream = _destination(dest)
-        if folder is not None and folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
-            raise FileError(f"Cannot save into {folder}: it is not writable; choose another folder with -o.")
+        if stream is None:  # before anything is asked of the billing
+            _writable_folder(folder if folder is not None else path.parent)
         deadline = time.monotonic() + self.max_time
         with self._post(request) as reply:
             self._show(_status_line(reply) + self._headers(reply))
@@ -972,6 +979,32 @@ def _head(reply: httpx.Response, limit: int = 2000) -> bytes:
 
 
 # -- files -----------------------------------------------------------------------------------------
+
+
+def _placeholders(params: dict[str, Any]) -> list[str]:
+    """The bracket paths in ``params`` whose value is an example call's placeholder for a secret."""
+    found, pending = [], [(str(key), value) for key, value in params.items()]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, (dict, list)):
+            pairs = value.items() if isinstance(value, dict) else enumerate(value)
+            pending += [(f"{path}[{key}]", inner) for key, inner in pairs]
+        elif value == PLACEHOLDER:
+            found.append(path)
+    return sorted(found)
+
+
+def _writable_folder(folder: Path) -> None:
+    """``folder`` is a folder logminer can write into, or one it can make; ``FileError`` if not."""
+    existing = Path(os.path.abspath(folder))
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise FileError(f"Cannot save into {folder}: {existing} is not a folder; choose another with -o.")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise FileError(
+            f"Cannot save into {folder}: {existing} is not writable; choose another folder with -o."
+        )
 
 
 def _destination(dest: Any) -> tuple[Path | None, Path | None, BinaryIO | None]:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .._errors import UsageError
+from .._errors import UsageError, quoted
 from ..catalog.secrets import MASK, SecretNames, method_from_path
 
 # A key path: a head, then any number of [segment]s.
@@ -105,8 +105,10 @@ def _split(item: str) -> tuple[str, bool, str]:
             if raw:
                 try:
                     json.loads(value)
+                except RecursionError:
+                    raise UsageError(f"Request item {_quoted(item)}: the JSON is nested too deep.") from None
                 except ValueError as error:
-                    shown = "the value" if _secret(key) else repr(value)
+                    shown = "the value" if _secret(key) else quoted(value)
                     raise UsageError(
                         f"Request item {_quoted(item)}: {shown} is not valid JSON ({error.args[0]}); "
                         f"for a plain string use {key}=VALUE."
@@ -174,8 +176,8 @@ def _quoted(item: str) -> str:
     """The item for an error message, its value masked when its name looks secret."""
     name, equals, _ = item.partition("=")
     if equals and _secret(name):
-        return repr(f"{name}={MASK}")
-    return repr(item)
+        return quoted(f"{name}={MASK}")
+    return quoted(item)
 
 
 def to_items(params: dict[str, Any] | list[Any]) -> list[str]:

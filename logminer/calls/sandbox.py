@@ -19,10 +19,11 @@ import json
 import secrets
 import threading
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from .._serving import BackgroundServer
 from ..catalog.model import Catalog
 from ..catalog.paths import TRANSPORT_KEYS, bracket_path, call_paths
 from ..catalog.secrets import mask_secrets
@@ -31,7 +32,7 @@ MAX_REQUEST_BYTES = 16 * 1024 * 1024
 _CHUNK = 64 * 1024
 
 
-class Sandbox:
+class Sandbox(BackgroundServer):
     """A sandbox billing answering from ``catalog``; ``start()`` serves it from a background thread.
 
     Counters for tests: ``logins`` (successful logins), ``calls`` (JSON-RPC calls answered).
@@ -55,51 +56,14 @@ class Sandbox:
         self.calls = 0
         self._sessions: set[str] = set()
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._server = ThreadingHTTPServer((host, port), _handler(self))
-        self._server.daemon_threads = True
+        super().__init__(host, port, _handler(self))
 
-    @property
-    def port(self) -> int:
-        """The port the sandbox listens on (the one picked when 0 was asked)."""
-        return self._server.server_address[1]
+    thread_name = "logminer-sandbox"
 
     @property
     def url(self) -> str:
         """``http://127.0.0.1:PORT``: what to give as the client's host."""
-        return f"http://{self._server.server_address[0]}:{self.port}"
-
-    def start(self) -> int:
-        """Serve from a daemon thread; returns the port."""
-        # A short poll interval so that stop() returns quickly.
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="logminer-sandbox",
-            daemon=True,
-        )
-        self._thread.start()
-        return self.port
-
-    def serve_forever(self) -> None:
-        """Serve in this thread until interrupted."""
-        self._server.serve_forever()
-
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> Sandbox:
-        if self._thread is None:
-            self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        return f"http://{self._httpd.server_address[0]}:{self.port}"
 
     def expire_sessions(self) -> None:
         """Forget every session, as a billing does when sessions time out."""

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._errors import UsageError, ValidationFailed, _or_list
+from .._errors import UsageError, ValidationFailed, _or_list, quoted
 from ..catalog.kinds import fits, infer_type
 from ..catalog.model import Argument, Catalog, Method
 from ..catalog.paths import argument_values, call_paths
@@ -84,7 +84,7 @@ def validate(catalog: Catalog, method: str, params: dict[str, Any] | None = None
             Finding(
                 "error",
                 None,
-                f"The catalog has never seen the method {method!r} "
+                f"The catalog has never seen the method {quoted(method)} "
                 f"({len(catalog.methods)} methods known).{_hint(suggestions)}",
                 tuple(suggestions),
             )
@@ -137,7 +137,7 @@ def _unknown(method: Method, path: str) -> Finding:
     suggestions = suggest(path, candidates)
     if path + "[]" in method.arguments and path + "[]" not in suggestions:
         suggestions = [path + "[]", *suggestions][:3]
-    return _near_miss(path, f"{path!r} was never seen in {_calls(method)}.", suggestions)
+    return _near_miss(path, f"{quoted(path)} was never seen in {_calls(method)}.", suggestions)
 
 
 def _near_miss(argument: str | None, message: str, suggestions: list[str]) -> Finding:

@@ -76,12 +76,13 @@ def list_methods(
         method = catalog.methods[name]
         if since is not None and (method.last_seen is None or method.last_seen.date() < since):
             continue
+        arguments, required = method.argument_counts()
         rows.append(
             {
                 "method": name,
                 "calls": method.calls,
-                "arguments": len(method.arguments),
-                "required": sum(1 for argument in method.arguments.values() if method.required(argument)),
+                "arguments": arguments,
+                "required": required,
                 "first_seen": iso(method.first_seen),
                 "last_seen": iso(method.last_seen),
                 "components": dict(method.components),

@@ -27,6 +27,7 @@ examples and is marked ``x-secret: true``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .._controls import json_safe, visible
@@ -395,8 +396,11 @@ def _code(text: str) -> str:
     if text == "":
         return '`""`'
     text = visible(text)
-    fence = "``" if "`" in text else "`"
-    pad = " " if "`" in text else ""
+    # The fence is a run of backticks longer than any in the text (CommonMark's rule), padded with
+    # a space when the text holds a backtick, so that one at either end does not join the fence.
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if longest else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 

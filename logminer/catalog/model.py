@@ -242,6 +242,25 @@ class Method:
         """The module part of the name: ``clients`` for ``clients.add``."""
         return self.name.split(".", 1)[0]
 
+    def argument_counts(self) -> tuple[int, int]:
+        """How many arguments the method has, and how many of them are required: read from the
+        file's data without making the arguments while they are still unread (``methods`` on a
+        large catalog), with the same answer; damaged data is left to ``arguments`` to report."""
+        raw = self._raw_arguments
+        if self._arguments is None and raw is not None and self._raw_version >= 2:
+            required = 0
+            for data in raw.values():
+                seen = data.get("seen") if isinstance(data, dict) else None
+                types = data.get("types", {}) if isinstance(data, dict) else None
+                if not isinstance(seen, int) or isinstance(seen, bool) or not isinstance(types, dict):
+                    break  # damaged: the whole road says how
+                known = self.calls - self.legacy_calls if "array" in types else self.calls
+                required += known > 0 and seen >= known
+            else:
+                return len(raw), required
+        arguments = self.arguments
+        return len(arguments), sum(1 for argument in arguments.values() if self.required(argument))
+
     def known_calls(self, argument: Argument) -> int:
         """The calls over which the argument's presence was counted: all of them, but for a
         container in a catalog upgraded from version 1, which counted containers only when empty."""
@@ -435,12 +454,12 @@ class Methods(MutableMapping[str, Method]):
 
     def __init__(self, methods: Mapping[str, Method] | None = None) -> None:
         self._made: dict[str, Method] = dict(methods or {})
-        # name -> (the file's line, where the method's JSON starts and ends in it)
-        self._lines: dict[str, tuple[str, int, int]] = {}
+        # name -> (the file's line, as bytes, where the method's JSON starts and ends in it)
+        self._lines: dict[str, tuple[bytes, int, int]] = {}
         self._lazy = False
 
     @classmethod
-    def from_lines(cls, lines: dict[str, tuple[str, int, int]], *, lazy: bool) -> Methods:
+    def from_lines(cls, lines: dict[str, tuple[bytes, int, int]], *, lazy: bool) -> Methods:
         """Methods held as the catalog file's lines (``"name": {...},``), each with where its
         JSON starts and ends in it; ``lazy`` leaves a method's arguments unread when it is read."""
         methods = cls()
@@ -450,7 +469,7 @@ class Methods(MutableMapping[str, Method]):
     def unread(self, name: str) -> str | None:
         """The catalog file's line a method was read from, while it was never used (else None)."""
         known = self._lines.get(name)
-        return None if known is None else known[0]
+        return None if known is None else known[0].decode("utf-8")
 
     def __getitem__(self, name: str) -> Method:
         method = self._made.get(name)
@@ -460,6 +479,8 @@ class Methods(MutableMapping[str, Method]):
         try:
             data = json.loads(line[start:stop])
             method = Method.from_dict(name, data, lazy=self._lazy)
+        except RecursionError:
+            raise CatalogError(f"the catalog's entry for {name} is damaged (nested too deep).") from None
         except (ValueError, TypeError, AttributeError) as error:
             raise CatalogError(f"the catalog's entry for {name} is damaged ({error}).") from None
         del self._lines[name]
@@ -597,12 +618,15 @@ class Catalog:
     def _count_arguments(self, method: Method, observed: Mapping[str, Observed]) -> list[str]:
         arguments = method.arguments
         new = [path for path in observed if path not in arguments]
+        fresh = set(new)
         if new:
             self._admit_arguments(method, new, {path: observed[path].present for path in new})
         settings = self.settings
         for path, seen in observed.items():
             argument = arguments.get(path)
             if argument is None:
+                if path not in fresh:  # kept until a smaller name took its place just now
+                    method.dropped_arguments += seen.present
                 continue
             argument.seen += seen.present
             values, weights = seen.values, seen.weights
@@ -798,11 +822,14 @@ def _merge_method(result: Catalog, target: Method, method: Method) -> None:
     )
     incoming = method.arguments
     new = [path for path in incoming if path not in target.arguments]
+    fresh = set(new)
     if new:
         result._admit_arguments(target, new, {path: incoming[path].seen for path in new})
     for path, argument in incoming.items():
         mine = target.arguments.get(path)
         if mine is None:
+            if path not in fresh:  # kept until a smaller name took its place just now
+                target.dropped_arguments += argument.seen
             continue
         mine.seen += argument.seen
         mine.withheld += argument.withheld

@@ -597,7 +597,7 @@ def _is_jwt(match: re.Match[str]) -> bool:
     header = match.group(1)
     try:
         decoded = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
-    except (ValueError, binascii.Error):
+    except (ValueError, binascii.Error, RecursionError):
         return False
     return isinstance(decoded, dict) and "alg" in decoded
 
@@ -637,16 +637,16 @@ def _card(candidate: str) -> bool:
     return card_number(digits)
 
 
-_DEFAULT_VALUES: SecretValues | None = None
+@functools.cache
+def _default_values() -> SecretValues:
+    """The checks of values under the default secret words, made once (their regexes are large)."""
+    return SecretValues()
 
 
 def secret_value(text: str) -> bool:
     """Whether ``text`` holds a secret under the default secret words: credentials in a URL, a secret
     ``name=value`` pair, a JWT, an auth header, a private key, a card number, a well-known token."""
-    global _DEFAULT_VALUES
-    if _DEFAULT_VALUES is None:
-        _DEFAULT_VALUES = SecretValues()
-    return _DEFAULT_VALUES(text)
+    return _default_values()(text)
 
 
 # ---------------------------------------------------------------------------------------------

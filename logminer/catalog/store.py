@@ -54,7 +54,12 @@ def load_catalog(
         with open(path, "rb", opener=_nonblocking) as stream:
             if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
                 raise CatalogError(f"{path}: is not a regular file (a pipe, a device?), not a catalog.")
-            raw = stream.read()
+            raw = stream.read(len(_HEAD))
+            if raw == _HEAD:
+                # Line by line, so that the file is never held twice (whole, then as lines).
+                lines = [raw.rstrip(b"\n"), *(line.removesuffix(b"\n") for line in stream)]
+            else:
+                raw += stream.read()
     except FileNotFoundError:
         if missing_ok:
             return Catalog()
@@ -66,16 +71,32 @@ def load_catalog(
         raise CatalogError(f"{path}: is a directory, not a catalog file.") from None
     except OSError as error:
         raise CatalogError(f"{path}: cannot be read ({error.strerror}).") from None
-    if raw.startswith(_HEAD):
-        return _from_lines(raw, path, lazy)
+    if raw == _HEAD:
+        return _from_lines(lines, path, lazy)
     try:
         data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except RecursionError:
         raise CatalogError(
-            f"{path}: is not a readable catalog (broken JSON at line {getattr(error, 'lineno', '?')}); "
-            "it was left as it is. Mine into a new file with --catalog, or delete it to start over."
+            f"{path}: is not a readable catalog (nested too deep); it was left as it is."
         ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise CatalogError(_not_json(path, raw, getattr(error, "lineno", "?"))) from None
     return _from_document(data, path, lazy)
+
+
+def _not_json(path: Path, raw: bytes, line: object) -> str:
+    """Why ``raw`` is no catalog: a damaged one (it may be started over), or another kind of file
+    (which nothing advises to delete)."""
+    start = raw[:4096].lstrip()
+    if start.startswith(b"{") and FORMAT_NAME.encode() in start:
+        return (
+            f"{path}: is a damaged catalog (broken JSON at line {line}); it was left as it is. Mine "
+            "into a new file with --catalog, or delete it to start over."
+        )
+    looks = (
+        "; it looks like a runtime log: give it to `logminer mine`" if b"REQUEST:" in raw[: 1 << 20] else ""
+    )
+    return f"{path}: is not a logminer catalog (not JSON{looks}); it was left as it is."
 
 
 def _nonblocking(path: str, flags: int) -> int:
@@ -105,34 +126,30 @@ _PARTS = ("settings", "sources", "files", "dropped_methods")
 _KEY = json.JSONDecoder()
 
 
-def _from_lines(raw: bytes, path: Path, lazy: bool) -> Catalog:
+def _from_lines(lines: list[bytes], path: Path, lazy: bool) -> Catalog:
     """A catalog file in the form save_catalog writes; every part but the methods is checked now,
-    each method when it is first used (see ``Methods``)."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise CatalogError(
-            f"{path}: is not a readable catalog (not UTF-8 at byte {error.start}); it was left as it is."
-        ) from None
-    lines = text.split("\n")
+    each method when it is first used (see ``Methods``). Method lines stay bytes, as read: a command
+    that looks at one method of thousands decodes one."""
     data: dict[str, object] = {"format": FORMAT_NAME, "schema_version": SCHEMA_VERSION}
-    entries: dict[str, tuple[str, int, int]] = {}
+    entries: dict[str, tuple[bytes, int, int]] = {}
     try:
         number = 1
-        while not lines[number].startswith('"methods": {'):
-            key, value = _entry(lines[number], number)
+        while not lines[number].startswith(b'"methods": {'):
+            key, value = _entry(_text(lines[number], number), number)
             if key not in _PARTS:
                 raise ValueError(f"line {number + 1}: unknown part {key!r}")
             data[key] = json.loads(value)
             number += 1
-        if lines[number] != '"methods": {':
+        if lines[number] != b'"methods": {':
             raise ValueError(f"line {number + 1}: methods do not start a line of their own")
         number += 1
-        while lines[number] != "}}":
+        while lines[number] != b"}}":
             line = lines[number]
-            name, start = _key(line, number)
-            stop = len(line) - 1 if line.endswith(",") else len(line)
-            if not (line.startswith("{", start) and line.endswith("}", 0, stop)):
+            text = _text(line, number)
+            name, start = _key(text, number)
+            start = len(text[:start].encode("utf-8"))  # the name may hold non-ASCII letters
+            stop = len(line) - 1 if line.endswith(b",") else len(line)
+            if not (line.startswith(b"{", start) and line.endswith(b"}", 0, stop)):
                 raise ValueError(f"line {number + 1}: the entry of {name} is cut off")
             entries[name] = (line, start, stop)
             number += 1
@@ -141,10 +158,21 @@ def _from_lines(raw: bytes, path: Path, lazy: bool) -> Catalog:
         catalog = Catalog.from_dict({**data, "methods": {}}, lazy=lazy)
     except IndexError:
         raise CatalogError(f"{path}: catalog is cut off (truncated); it was left as it is.") from None
+    except RecursionError:
+        raise CatalogError(
+            f"{path}: catalog content is damaged (nested too deep); it was left as it is."
+        ) from None
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise CatalogError(f"{path}: catalog content is damaged ({error}); it was left as it is.") from None
     catalog.methods = Methods.from_lines(entries, lazy=lazy)
     return catalog
+
+
+def _text(line: bytes, number: int) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"line {number + 1} is not UTF-8 (at byte {error.start})") from None
 
 
 def _key(line: str, number: int) -> tuple[str, int]:
@@ -161,12 +189,12 @@ def _entry(line: str, number: int) -> tuple[str, str]:
     return key, line[start:-1] if line.endswith(",") else line[start:]
 
 
-def catalog_lines(catalog: Catalog) -> list[str]:
+def catalog_lines(catalog: Catalog) -> Iterator[str]:
     """The catalog as its file holds it (see ``_HEAD``), line by line, newlines included: parts and
     methods one a line, methods by name; a method never used since it was read is written as it was
-    read (its very line)."""
+    read (its very line). Made as they are written, so that no more than a line is held at once."""
     dumps = json.dumps
-    lines = [_HEAD.decode()]
+    yield _HEAD.decode()
     parts = {
         "settings": catalog.settings.to_dict(),
         "sources": catalog.sources,
@@ -174,8 +202,9 @@ def catalog_lines(catalog: Catalog) -> list[str]:
     }
     if catalog.dropped_methods:
         parts["dropped_methods"] = catalog.dropped_methods
-    lines += [f"{dumps(key)}: {dumps(value, ensure_ascii=False)},\n" for key, value in parts.items()]
-    lines.append('"methods": {\n')
+    for key, value in parts.items():
+        yield f"{dumps(key)}: {dumps(value, ensure_ascii=False)},\n"
+    yield '"methods": {\n'
     methods = catalog.methods
     names = sorted(methods)
     last = len(names) - 1
@@ -185,9 +214,8 @@ def catalog_lines(catalog: Catalog) -> list[str]:
             line = f"{dumps(name, ensure_ascii=False)}: {dumps(methods[name].to_dict(), ensure_ascii=False)}"
         elif line.endswith(","):
             line = line[:-1]
-        lines += [line, ",\n" if index < last else "\n"]
-    lines.append("}}\n")
-    return lines
+        yield line + (",\n" if index < last else "\n")
+    yield "}}\n"
 
 
 def save_catalog(catalog: Catalog, path: str | os.PathLike | None = None) -> Path:
@@ -287,6 +315,13 @@ def catalog_lock(path: str | os.PathLike | None = None, *, wait: bool = True) ->
     lock_path = path.with_name(path.name + ".lock")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise CatalogError(f"{path.parent}: is not a folder; nothing was changed.") from None
+    except OSError as error:
+        raise CatalogError(
+            f"{path.parent}: cannot be made ({error.strerror}); nothing was changed."
+        ) from None
+    try:
         # O_NOFOLLOW: a lock path that is a symbolic link is refused, never followed to a file
         # someone else chose.
         handle = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, CATALOG_MODE)

@@ -56,7 +56,12 @@ class _Checked(click.ParamType):
 
 
 def _seconds(value: Any) -> float:
-    return seconds(float(value) if isinstance(value, str) else value, "number of seconds")
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            raise UsageError(f"{value!r} is not a number of seconds.") from None
+    return seconds(value, "value")
 
 
 def _size(value: Any) -> int:

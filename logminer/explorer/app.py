@@ -153,7 +153,7 @@ class Explorer:
             if failed.response is None:
                 return {**answer, "sent": True, "error": str(failed)}
             response = failed.response
-        except ConnectError as error:
+        except (ConnectError, UsageError) as error:  # not sent: no connection, or a call not to send
             return {**answer, "error": str(error)}
         except Error as error:  # sent, but the billing's answer was an error, or none came
             return {**answer, "sent": True, "error": str(error)}

@@ -26,11 +26,12 @@ import secrets
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from .._errors import Error
+from .._serving import BackgroundServer
 from .page import content_security_policy, render_page
 
 HOST = "127.0.0.1"
@@ -44,7 +45,7 @@ _API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-ac
 _UNSET = object()
 
 
-class ExplorerServer:
+class ExplorerServer(BackgroundServer):
     """The explorer page and its API on ``127.0.0.1:port`` (``port=0``: a free one), bound at once.
 
     ``load_document()`` gives the catalog's document; it is called for the first page and again
@@ -54,6 +55,8 @@ class ExplorerServer:
     "error", "command"}``, or is None when no billing is configured (then the page cannot send).
     ``token`` is the secret every request must carry (a new random one by default).
     """
+
+    thread_name = "logminer-explore"
 
     def __init__(
         self,
@@ -77,46 +80,11 @@ class ExplorerServer:
         self._lock = threading.Lock()
         self._stamp: object = _UNSET
         self._page: bytes | None = None
-        self._thread: threading.Thread | None = None
-        self._serving = False
-        self._httpd = ThreadingHTTPServer((HOST, port), _Handler)
-        self._httpd.daemon_threads = True
+        super().__init__(HOST, port, _Handler)
         self._httpd.explorer = self  # type: ignore[attr-defined]
-        self.port: int = self._httpd.server_address[1]
         self.origins = frozenset({f"http://{HOST}:{self.port}", f"http://localhost:{self.port}"})
         self.hosts = frozenset({f"{HOST}:{self.port}", f"localhost:{self.port}"})
         self.url = f"http://{HOST}:{self.port}/?token={quote(self.token, safe='')}"
-
-    def start(self) -> None:
-        """Serve in a background thread (for tests and for a CLI that opens a browser)."""
-        self._serving = True
-        self._thread = threading.Thread(target=self.serve_forever, name="logminer-explore", daemon=True)
-        self._thread.start()
-
-    def serve_forever(self) -> None:
-        """Serve in this thread until :meth:`stop` (from another thread) or KeyboardInterrupt."""
-        self._serving = True
-        try:
-            # A short poll interval: stop() waits for the next poll.
-            self._httpd.serve_forever(poll_interval=0.05)
-        finally:
-            self._serving = False
-
-    def stop(self) -> None:
-        """Stop serving (if serving, from another thread) and close the socket."""
-        if self._serving:
-            self._httpd.shutdown()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        self._httpd.server_close()
-
-    def __enter__(self) -> ExplorerServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     def page(self) -> bytes:
         """The page, rendered again when the watched catalog changed."""
@@ -263,7 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         try:
             request = json.loads(self.rfile.read(length))
-        except ValueError:
+        except (ValueError, RecursionError):
             raise _Refused(HTTPStatus.BAD_REQUEST, "The body is not JSON.") from None
         if (
             not isinstance(request, dict)

@@ -53,7 +53,8 @@ class MineResult:
         if self.redacted:
             lines.append("Redacted (presence and type only): " + _listing(self.redacted, max_listed))
         if report.skipped_count:
-            lines.append(f"Skipped {report.skipped_count} malformed entries:")
+            entries = "entry" if report.skipped_count == 1 else "entries"
+            lines.append(f"Skipped {report.skipped_count} malformed {entries}:")
             lines.extend(f"  {count} x {reason}" for reason, count in report.skip_reasons.most_common())
             lines.extend(f"  {entry}" for entry in report.skipped[:max_listed])
             if report.skipped_count > max_listed:
