@@ -316,3 +316,28 @@ def test_requests_written_with_crlf_among_lf_ones_give_the_same():
     for text in (crlf + lf, lf + crlf, lf + crlf + lf):
         methods = assert_same(text.encode())
         assert methods["clients.add"]["calls"] == text.count("REQUEST:")
+
+
+def test_what_mining_made_is_listed_in_the_order_it_came_whatever_the_hash_seed(tmp_path):
+    """The summary's new and redacted arguments come in the order the log shows them (the first
+    `users.add` call carries `password`, a later one `api_token`), not in a set's order, which
+    changes with Python's hash seed from run to run."""
+    import os
+    import subprocess
+    import sys
+
+    printed = set()
+    log = str(ROOT / "fixtures" / "runtime.log")
+    for seed in ("1", "2", "3", "4", "5"):
+        catalog = str(tmp_path / f"catalog-{seed}.json")
+        result = subprocess.run(
+            [sys.executable, "-m", "logminer", "mine", log, "--catalog", catalog],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)},
+            check=True,
+        )
+        printed.add((result.stdout + result.stderr).replace(catalog, "CATALOG"))
+    assert len(printed) == 1
+    (summary,) = printed
+    assert "users.add:password, users.add:api_token" in summary

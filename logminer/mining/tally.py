@@ -287,7 +287,7 @@ class Tally:
                 _observe_block(arguments, present, arrays, leaves, key, text, count)
             scalar = list(map(operator.not_, nested))
             keys, texts = list(compress(keys, scalar)), list(compress(texts, scalar))
-        for path in present.keys() | arrays.keys():
+        for path in chain(present, arrays):  # in the order they came: what mining made is listed so
             if path not in arguments:
                 arguments[path] = Observed()
         for path, count in present.items():
