@@ -102,7 +102,7 @@ def test_a_short_name_inside_a_longer_one_is_no_suggestion():
 )
 @settings(max_examples=2000, deadline=None)
 def test_a_distance_with_a_limit_is_exact_up_to_the_limit(a, b, limit):
-    """"Did you mean" on 10,000 methods stops each comparison early; it must never change a
+    """ "Did you mean" on 10,000 methods stops each comparison early; it must never change a
     distance within the limit, nor make a far name look close."""
     full = distance(a, b)
     bounded = distance(a, b, limit)

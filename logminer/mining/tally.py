@@ -6,8 +6,8 @@ per method, the top-level elements of its calls (keys and value texts, as the re
 only when the counts are handed over does it group them by argument and give each argument its values
 all at once, with C-level counting: an argument whose values repeat is counted by distinct value, one
 whose values rarely repeat value by value (which is cheaper then). Nested blocks are read into their
-paths once per distinct block (``nested.block_paths``). Requests the parser read are counted by their
-paths.
+paths once per skeleton (``nested.Shapes``), and the blocks of one skeleton are added together.
+Requests the parser read are counted by their paths.
 
 Exemplars are chosen as the catalog chooses them (``catalog.exemplars``), from the requests with the
 most arguments: per method, the best few of each chunk are kept until the counts are handed over.
@@ -32,7 +32,7 @@ from ..catalog.samples import EXAMPLE_LENGTH
 from ..log.header import day, parse_timestamp
 from ..log.print_r import NESTED, dump_value, element_value, print_r
 from ..log.reader import ChunkRead, FlatRequests, ParsedRequest
-from .nested import block_paths
+from .nested import Shape, Shapes
 
 try:  # the C helper behind Counter.update(iterable), without its Python-level checks
     from collections import _count_elements  # type: ignore[attr-defined]
@@ -83,6 +83,7 @@ class Tally:
         # (method, argument) -> whether its values repeat: counted by distinct value (kept across
         # hand-overs; learned the first time, from the share of distinct values)
         self._repeating: dict[tuple[str, str], bool] = {}
+        self._shapes = Shapes()  # nested blocks' paths, by skeleton (kept across hand-overs)
         self._start()
 
     def _start(self) -> None:
@@ -280,11 +281,10 @@ class Tally:
         present = Counter(keys)  # each key once a call
         arrays: dict[str, int] = {}
         nested = list(map(str.startswith, texts, repeat(NESTED)))
-        leaves: tuple[list[str], list[str], list[int]] = ([], [], [])
+        leaves: dict[str, tuple[list[str], list[int]]] = {}
         if any(nested):
             blocks = Counter(zip(compress(keys, nested), compress(texts, nested), strict=False))
-            for (key, text), count in blocks.items():
-                _observe_block(arguments, present, arrays, leaves, key, text, count)
+            self._observe_blocks(arguments, present, arrays, leaves, blocks)
             scalar = list(map(operator.not_, nested))
             keys, texts = list(compress(keys, scalar)), list(compress(texts, scalar))
         for path in present.keys() | arrays.keys():
@@ -296,15 +296,50 @@ class Tally:
             arguments[path].arrays += count
         for key, values in _grouped(keys, texts).items():
             self._add_values(arguments[key], (method, key), values, None)
-        paths, values, weights = leaves
-        for path, indexes in _grouped(paths, range(len(paths))).items():
-            counted = list(map(weights.__getitem__, indexes))
+        for path, (values, weights) in leaves.items():
             self._add_values(
-                arguments[path],
-                (method, path),
-                list(map(values.__getitem__, indexes)),
-                None if len(counted) == sum(counted) else counted,
+                arguments[path], (method, path), values, None if len(weights) == sum(weights) else weights
             )
+
+    def _observe_blocks(
+        self,
+        arguments: dict[str, Observed],
+        present: Counter,
+        arrays: dict[str, int],
+        leaves: dict[str, tuple[list[str], list[int]]],
+        blocks: Counter,
+    ) -> None:
+        """Add what the calls whose elements held these nested blocks ((key, text) -> calls)
+        showed: each path below a key once a call, each path that holds an array once a call, and
+        the leaf values with their calls (in ``leaves``, by path). Blocks of one shape are added
+        together: their values column by column."""
+        by_shape: dict[Shape, tuple[list[list[str]], list[int]]] = {}
+        for (key, text), count in blocks.items():
+            read = self._shapes.read(key, text)
+            if read is None:  # a key twice in a block (a damaged log): read as the parser reads it
+                _observe_damaged(arguments, arrays, key, text, count)
+                continue
+            shape, values = read
+            rows = by_shape.get(shape)
+            if rows is None:
+                by_shape[shape] = ([values], [count])
+            else:
+                rows[0].append(values)
+                rows[1].append(count)
+        for shape, (rows, counts) in by_shape.items():
+            calls = sum(counts)
+            for path in shape.arrays:
+                arrays[path] = arrays.get(path, 0) + calls
+            for path in shape.present:
+                present[path] += calls
+            columns = list(zip(*rows, strict=True))
+            for path, positions in shape.columns.items():
+                held = leaves.get(path)
+                if held is None:
+                    held = leaves[path] = ([], [])
+                for position in positions:
+                    held[0].extend(columns[position])
+                    held[1].extend(counts)
 
     def _add_values(
         self, observed: Observed, name: tuple[str, str], values: list[str], weights: list[int] | None
@@ -379,30 +414,13 @@ def _grouped(keys: list[str], items: Any) -> dict[str, list]:
     return groups
 
 
-def _observe_block(
-    arguments: dict[str, Observed],
-    present: Counter,
-    arrays: dict[str, int],
-    leaves: tuple[list[str], list[str], list[int]],
-    key: str,
-    text: str,
-    count: int,
+def _observe_damaged(
+    arguments: dict[str, Observed], arrays: dict[str, int], key: str, text: str, count: int
 ) -> None:
-    """Add what ``count`` calls whose element ``key`` held this nested block showed: each path below
-    the key once a call, each path that holds an array once a call, and the values (in ``leaves``)."""
-    found = block_paths(key, text)
-    if found is None:  # a key twice in a block (a damaged log): read as the parser reads it
-        paths = CallPaths()
-        paths.add(key, element_value(text))
-        del paths.present[key], paths.arrays[key]  # the key itself is counted with the others
-        _observe_paths(arguments, paths, count)
-        arrays[key] = arrays.get(key, 0) + count
-        return
-    held, leaf_paths, leaf_values = found
-    for path in dict.fromkeys(held):
-        arrays[path] = arrays.get(path, 0) + count
-    for path in dict.fromkeys(chain(held[1:], leaf_paths)):
-        present[path] += count
-    leaves[0].extend(leaf_paths)
-    leaves[1].extend(leaf_values)
-    leaves[2].extend(repeat(count, len(leaf_paths)))
+    """Add what ``count`` calls whose element ``key`` held this nested block, which holds a key
+    twice (a damaged log), showed: read as the parser reads it."""
+    paths = CallPaths()
+    paths.add(key, element_value(text))
+    del paths.present[key], paths.arrays[key]  # the key itself is counted with the others
+    _observe_paths(arguments, paths, count)
+    arrays[key] = arrays.get(key, 0) + count
