@@ -68,10 +68,10 @@ def block_paths(key: str, text: str) -> tuple[list[str], list[str], list[str]] |
         leaf_values.append(value)
 
 
-# A line's value: what follows its first arrow, unless it is `Array` (which may open a nested
-# block). Both patterns match the same places: the skeleton is the block without them.
-_VALUE = re.compile(r"(?<=\] => )(?!Array$)[^\n]+", re.MULTILINE)
-_VALUES = re.compile(r"\] => (?!Array$)([^\n]*)", re.MULTILINE)
+# A line's first arrow and its value (all that follows it), unless the value is `Array` (which may
+# open a nested block). The skeleton is the block with each such arrow's value taken away.
+_VALUE = re.compile(r"\] => (?!Array$)([^\n]*)", re.MULTILINE)
+_ARROW = "] => "
 # Skeletons remembered at most (then forgotten all at once).
 _MAX_SHAPES = 20_000
 
@@ -114,7 +114,7 @@ class Shapes:
     def read(self, key: str, text: str) -> tuple[Shape, list[str]] | None:
         """The shape and leaf values of the element ``key`` whose value ``text`` is a nested block
         (see ``block_paths``); None when the block holds a key twice."""
-        skeleton = (key, _VALUE.sub("", text))
+        skeleton = (key, _VALUE.sub(_ARROW, text))
         shape = self._known.get(skeleton) or self._learn(skeleton, key, text)
         if shape is _DAMAGED:
             return None
@@ -122,13 +122,13 @@ class Shapes:
             found = block_paths(key, text)
             assert found is not None  # as its skeleton's first block
             return _shape(found[0], found[1]), found[2]
-        return shape, _VALUES.findall(text)
+        return shape, _VALUE.findall(text)
 
     def _learn(self, skeleton: tuple[str, str], key: str, text: str) -> Shape:
         found = block_paths(key, text)
         if found is None:
             shape = _DAMAGED
-        elif found[2] == _VALUES.findall(text):
+        elif found[2] == _VALUE.findall(text):
             shape = _shape(found[0], found[1])
         else:
             shape = _SEVERAL

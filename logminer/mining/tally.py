@@ -151,8 +151,8 @@ class Tally:
         into exemplars."""
         counts = list(map(len, flat.keys))
         carrying = list(map(operator.not_, map(TRANSPORT_KEYS.isdisjoint, flat.keys)))
-        for index in compress(range(len(counts)), carrying):
-            counts[index] = sum(key not in TRANSPORT_KEYS for key in flat.keys[index])
+        for index in compress(range(len(counts)), carrying):  # each key once in a dump
+            counts[index] -= len(TRANSPORT_KEYS.intersection(flat.keys[index]))
         size = self._size
         for name, indexes in by_method.items():
             known = self._exemplars.get(name, [])
@@ -171,12 +171,12 @@ class Tally:
             contents: set[str] = set()
             # Requests ranked alike have the same text: one exemplar, made when the first of them was.
             for rank, alike in itertools.groupby(ranked, key=itemgetter(0)):
+                if _outranked(rank, contents, known, size):
+                    break  # and so is every one after it
                 index = min(map(itemgetter(1), alike), key=lambda index: parse_timestamp(flat.stamps[index]))
                 candidate = self._flat_exemplar(flat, index, rank & _HASH)
                 candidates.append(candidate)
                 contents.add(candidate.content)
-                if len(contents) == size:
-                    break  # every one after it ranks below these
             if candidates:
                 self._exemplars[name] = best([*known, *candidates], size)
 
@@ -379,6 +379,17 @@ def _dump_hashes(flat: FlatRequests, indexes: list[int], carrying: list[bool]) -
     for position in compress(range(len(indexes)), cut):
         hashes[position] = zlib.crc32(b"\n", hashes[position])
     return hashes
+
+
+def _outranked(rank: int, contents: set[str], known: list[Exemplar], size: int) -> bool:
+    """Whether a request of this rank can be no exemplar: ``size`` distinct contents (those of the
+    candidates made, which rank above it, and of the exemplars kept that do) each have a request
+    that ranks above it. A request of one of those contents ranks below that one, and so is not
+    the one its content keeps; a request of another content has ``size`` better ones before it."""
+    if len(contents) >= size:
+        return True
+    above = [exemplar.content for exemplar in known if _rank(exemplar.arguments, exemplar.hash) < rank]
+    return len(contents.union(above)) >= size
 
 
 def _rank(arguments: int, digest: int) -> int:
