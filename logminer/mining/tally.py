@@ -274,19 +274,24 @@ class Tally:
     ) -> None:
         """Add what a method's top-level elements showed: per key, its calls and its values; per path
         below a key (a nested block's), its calls, its arrays and its values. Transport keys are
-        left out."""
-        if not TRANSPORT_KEYS.isdisjoint(keys):
-            kept = list(map(operator.not_, map(TRANSPORT_KEYS.__contains__, keys)))
-            keys, texts = list(compress(keys, kept)), list(compress(texts, kept))
+        left out (after grouping: they are few)."""
         present = Counter(keys)  # each key once a call
+        scalars: dict[str, list[str]] = {}  # key -> its values that are no nested block
+        blocks: Counter = Counter()  # (key, nested block) -> calls
+        for key, values in _grouped(keys, texts).items():
+            if key in TRANSPORT_KEYS:
+                del present[key]
+                continue
+            if any(map(str.startswith, values, repeat(NESTED))):
+                nested = list(map(str.startswith, values, repeat(NESTED)))
+                _count_elements(blocks, zip(repeat(key), compress(values, nested)))
+                values = list(compress(values, map(operator.not_, nested)))
+            if values:
+                scalars[key] = values
         arrays: dict[str, int] = {}
-        nested = list(map(str.startswith, texts, repeat(NESTED)))
         leaves: dict[str, tuple[list[str], list[int]]] = {}
-        if any(nested):
-            blocks = Counter(zip(compress(keys, nested), compress(texts, nested), strict=False))
+        if blocks:
             self._observe_blocks(arguments, present, arrays, leaves, blocks)
-            scalar = list(map(operator.not_, nested))
-            keys, texts = list(compress(keys, scalar)), list(compress(texts, scalar))
         for path in present.keys() | arrays.keys():
             if path not in arguments:
                 arguments[path] = Observed()
@@ -294,7 +299,7 @@ class Tally:
             arguments[path].present += count
         for path, count in arrays.items():
             arguments[path].arrays += count
-        for key, values in _grouped(keys, texts).items():
+        for key, values in scalars.items():
             self._add_values(arguments[key], (method, key), values, None)
         for path, (values, weights) in leaves.items():
             self._add_values(
