@@ -72,8 +72,9 @@ def block_paths(key: str, text: str) -> tuple[list[str], list[str], list[str]] |
 # open a nested block). The skeleton is the block with each such arrow's value taken away.
 _VALUE = re.compile(r"\] => (?!Array$)([^\n]*)", re.MULTILINE)
 _ARROW = "] => "
-# Skeletons remembered at most (then forgotten all at once).
+# Skeletons remembered at most, and their characters (then all are forgotten at once).
 _MAX_SHAPES = 20_000
+_MAX_SKELETON_CHARACTERS = 16 << 20
 
 
 @dataclass(eq=False, slots=True)
@@ -110,6 +111,7 @@ class Shapes:
 
     def __init__(self) -> None:
         self._known: dict[tuple[str, str], Shape] = {}
+        self._characters = 0
 
     def read(self, key: str, text: str) -> tuple[Shape, list[str]] | None:
         """The shape and leaf values of the element ``key`` whose value ``text`` is a nested block
@@ -132,7 +134,9 @@ class Shapes:
             shape = _shape(found[0], found[1])
         else:
             shape = _SEVERAL
-        if len(self._known) >= _MAX_SHAPES:
+        if len(self._known) >= _MAX_SHAPES or self._characters >= _MAX_SKELETON_CHARACTERS:
             self._known.clear()
+            self._characters = 0
         self._known[skeleton] = shape
+        self._characters += len(skeleton[1])
         return shape
