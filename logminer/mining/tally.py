@@ -292,7 +292,7 @@ class Tally:
         leaves: dict[str, tuple[list[str], list[int]]] = {}
         if blocks:
             self._observe_blocks(arguments, present, arrays, leaves, blocks)
-        for path in present.keys() | arrays.keys():
+        for path in sorted(present.keys() | arrays.keys()):  # made in one order, whatever the hashes
             if path not in arguments:
                 arguments[path] = Observed()
         for path, count in present.items():
