@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import logminer
+from logminer.catalog.exemplars import Exemplar
 from logminer.log import reader as _reader
 from logminer.mining import tally as _tally
 from logminer.mining.mine import count_source
@@ -318,10 +319,46 @@ def test_requests_written_with_crlf_among_lf_ones_give_the_same():
         assert methods["clients.add"]["calls"] == text.count("REQUEST:")
 
 
-def test_what_mining_made_is_listed_in_the_order_it_came_whatever_the_hash_seed(tmp_path):
-    """The summary's new and redacted arguments come in the order the log shows them (the first
-    `users.add` call carries `password`, a later one `api_token`), not in a set's order, which
-    changes with Python's hash seed from run to run."""
+@pytest.mark.parametrize("chunk_size", [2048, 1 << 20])
+def test_exemplars_chosen_across_chunks_are_those_of_one_by_one(chunk_size):
+    """Requests alike but for a secret (one content once masked) or for one value, in many chunks or
+    one: candidates are cut short once enough contents rank above them, never wrongly."""
+    body = "Array\n(\n    [name] => {}\n    [password] => {}\n    [note] => {}\n)\n\n"
+    data = "".join(
+        entry(second % 60, "clients/add", body.format(f"n{second % 5}", f"pw{second % 7}", f"x{second % 3}"))
+        for second in range(400)
+    ).encode()
+    expected, report = logminer.Catalog(), logminer.ParseReport()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_reader, "_vouch", _parser_only)
+        expected.add_all(
+            r for r in logminer.parse(io.BytesIO(data), report, chunk_size=chunk_size) if r.method
+        )
+    catalog = logminer.Catalog()
+    reader = _reader.open_reader(io.BytesIO(data), chunk_size=chunk_size)
+    count_source(_reader.SourceReader(reader, logminer.ParseReport()), catalog)
+    assert json.dumps(catalog.to_dict()["methods"]) == json.dumps(expected.to_dict()["methods"])
+    assert len(catalog.to_dict()["methods"]["clients.add"]["exemplars"]) == 3
+
+
+def test_a_request_is_outranked_only_by_as_many_distinct_contents_above_it():
+    def kept(content: str, digest: int) -> Exemplar:
+        return Exemplar({"c": content}, None, 1, digest)
+
+    known = [kept("a", 1), kept("b", 5), kept("w", 9)]
+    contents = {kept("a", 2).content}  # a candidate made of content a again, ranked 2
+    rank = _tally._rank(1, 6)
+    # Above rank 6: a (kept, and again a candidate) and b: two contents, not three.
+    assert not _tally._outranked(rank, contents, known, 3)
+    assert _tally._outranked(rank, contents | {kept("x", 4).content}, known, 3)
+    assert _tally._outranked(_tally._rank(1, 10), set(), known, 3)
+    assert not _tally._outranked(_tally._rank(1, 9), set(), known, 3)  # alike the worst kept
+
+
+def test_what_mining_made_is_listed_in_one_order_whatever_the_hash_seed(tmp_path):
+    """The summary's new and redacted arguments come in name order, not in a set's order, which
+    changes with Python's hash seed from run to run (the first `users.add` call carries
+    `password`, a later one `api_token`)."""
     import os
     import subprocess
     import sys
@@ -340,4 +377,4 @@ def test_what_mining_made_is_listed_in_the_order_it_came_whatever_the_hash_seed(
         printed.add((result.stdout + result.stderr).replace(catalog, "CATALOG"))
     assert len(printed) == 1
     (summary,) = printed
-    assert "users.add:password, users.add:api_token" in summary
+    assert "users.add:api_token, users.add:password" in summary

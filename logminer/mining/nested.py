@@ -6,9 +6,15 @@ not an array, with its path. The block's shape is what the FLAT_DUMP terminal to
 vouched for it), so it is read line by line as ``print_r.element_value`` reads it, without making
 the arrays: a key line at its block's column, a nested block 8 columns right of it after an
 ``Array`` value, the block's own `)` line, and continuation lines of a value of several lines.
+
+Blocks of a method mostly differ in their values only: ``Shapes`` reads a block's paths once per
+skeleton (the block without the values of its lines) and takes only the values of each block.
 """
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 from ..catalog.paths import is_integer_key
 
@@ -60,3 +66,77 @@ def block_paths(key: str, text: str) -> tuple[list[str], list[str], list[str]] |
             value = "\n".join([value, *lines[first:index]])
         leaf_paths.append(child)
         leaf_values.append(value)
+
+
+# A line's first arrow and its value (all that follows it), unless the value is `Array` (which may
+# open a nested block). The skeleton is the block with each such arrow's value taken away.
+_VALUE = re.compile(r"\] => (?!Array$)([^\n]*)", re.MULTILINE)
+_ARROW = "] => "
+# Skeletons remembered at most, and their characters (then all are forgotten at once).
+_MAX_SHAPES = 20_000
+_MAX_SKELETON_CHARACTERS = 16 << 20
+
+
+@dataclass(eq=False, slots=True)
+class Shape:
+    """The paths of nested blocks of one skeleton: those that hold an array (each once, the key
+    first), those below the key (each once), and per leaf path the positions of its values among
+    a block's leaf values."""
+
+    arrays: list[str]
+    present: list[str]
+    columns: dict[str, list[int]]
+
+
+def _shape(held: list[str], leaf_paths: list[str]) -> Shape:
+    columns: dict[str, list[int]] = {}
+    for position, path in enumerate(leaf_paths):
+        columns.setdefault(path, []).append(position)
+    return Shape(list(dict.fromkeys(held)), list(dict.fromkeys([*held[1:], *leaf_paths])), columns)
+
+
+_DAMAGED = Shape([], [], {})  # a skeleton whose blocks hold a key twice
+_SEVERAL = Shape([], [], {})  # one whose blocks' leaf values are not each a line's value
+
+
+class Shapes:
+    """Nested blocks read into a ``Shape`` and their leaf values, each skeleton's shape read once.
+
+    A block's skeleton is its text without the value of any line that has an arrow (but `Array`):
+    ``block_paths`` takes the same steps over every block of one skeleton (it decides on key lines,
+    `(` and `)` lines and `Array` values, which the skeleton keeps; a line loses its value only if
+    it had an arrow, and keeps it). So when a block's leaf values are exactly its lines' values, in
+    order, so are those of every block of its skeleton, and one findall takes them.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], Shape] = {}
+        self._characters = 0
+
+    def read(self, key: str, text: str) -> tuple[Shape, list[str]] | None:
+        """The shape and leaf values of the element ``key`` whose value ``text`` is a nested block
+        (see ``block_paths``); None when the block holds a key twice."""
+        skeleton = (key, _VALUE.sub(_ARROW, text))
+        shape = self._known.get(skeleton) or self._learn(skeleton, key, text)
+        if shape is _DAMAGED:
+            return None
+        if shape is _SEVERAL:
+            found = block_paths(key, text)
+            assert found is not None  # as its skeleton's first block
+            return _shape(found[0], found[1]), found[2]
+        return shape, _VALUE.findall(text)
+
+    def _learn(self, skeleton: tuple[str, str], key: str, text: str) -> Shape:
+        found = block_paths(key, text)
+        if found is None:
+            shape = _DAMAGED
+        elif found[2] == _VALUE.findall(text):
+            shape = _shape(found[0], found[1])
+        else:
+            shape = _SEVERAL
+        if len(self._known) >= _MAX_SHAPES or self._characters >= _MAX_SKELETON_CHARACTERS:
+            self._known.clear()
+            self._characters = 0
+        self._known[skeleton] = shape
+        self._characters += len(skeleton[1])
+        return shape

@@ -6,8 +6,8 @@ per method, the top-level elements of its calls (keys and value texts, as the re
 only when the counts are handed over does it group them by argument and give each argument its values
 all at once, with C-level counting: an argument whose values repeat is counted by distinct value, one
 whose values rarely repeat value by value (which is cheaper then). Nested blocks are read into their
-paths once per distinct block (``nested.block_paths``). Requests the parser read are counted by their
-paths.
+paths once per skeleton (``nested.Shapes``), and the blocks of one skeleton are added together.
+Requests the parser read are counted by their paths.
 
 Exemplars are chosen as the catalog chooses them (``catalog.exemplars``), from the requests with the
 most arguments: per method, the best few of each chunk are kept until the counts are handed over.
@@ -32,7 +32,7 @@ from ..catalog.samples import EXAMPLE_LENGTH
 from ..log.header import day, parse_timestamp
 from ..log.print_r import NESTED, dump_value, element_value, print_r
 from ..log.reader import ChunkRead, FlatRequests, ParsedRequest
-from .nested import block_paths
+from .nested import Shape, Shapes
 
 try:  # the C helper behind Counter.update(iterable), without its Python-level checks
     from collections import _count_elements  # type: ignore[attr-defined]
@@ -83,6 +83,7 @@ class Tally:
         # (method, argument) -> whether its values repeat: counted by distinct value (kept across
         # hand-overs; learned the first time, from the share of distinct values)
         self._repeating: dict[tuple[str, str], bool] = {}
+        self._shapes = Shapes()  # nested blocks' paths, by skeleton (kept across hand-overs)
         self._start()
 
     def _start(self) -> None:
@@ -150,8 +151,8 @@ class Tally:
         into exemplars."""
         counts = list(map(len, flat.keys))
         carrying = list(map(operator.not_, map(TRANSPORT_KEYS.isdisjoint, flat.keys)))
-        for index in compress(range(len(counts)), carrying):
-            counts[index] = sum(key not in TRANSPORT_KEYS for key in flat.keys[index])
+        for index in compress(range(len(counts)), carrying):  # each key once in a dump
+            counts[index] -= len(TRANSPORT_KEYS.intersection(flat.keys[index]))
         size = self._size
         for name, indexes in by_method.items():
             known = self._exemplars.get(name, [])
@@ -170,12 +171,12 @@ class Tally:
             contents: set[str] = set()
             # Requests ranked alike have the same text: one exemplar, made when the first of them was.
             for rank, alike in itertools.groupby(ranked, key=itemgetter(0)):
+                if _outranked(rank, contents, known, size):
+                    break  # and so is every one after it
                 index = min(map(itemgetter(1), alike), key=lambda index: parse_timestamp(flat.stamps[index]))
                 candidate = self._flat_exemplar(flat, index, rank & _HASH)
                 candidates.append(candidate)
                 contents.add(candidate.content)
-                if len(contents) == size:
-                    break  # every one after it ranks below these
             if candidates:
                 self._exemplars[name] = best([*known, *candidates], size)
 
@@ -273,38 +274,77 @@ class Tally:
     ) -> None:
         """Add what a method's top-level elements showed: per key, its calls and its values; per path
         below a key (a nested block's), its calls, its arrays and its values. Transport keys are
-        left out."""
-        if not TRANSPORT_KEYS.isdisjoint(keys):
-            kept = list(map(operator.not_, map(TRANSPORT_KEYS.__contains__, keys)))
-            keys, texts = list(compress(keys, kept)), list(compress(texts, kept))
+        left out (after grouping: they are few)."""
         present = Counter(keys)  # each key once a call
+        scalars: dict[str, list[str]] = {}  # key -> its values that are no nested block
+        blocks: Counter = Counter()  # (key, nested block) -> calls
+        for key, values in _grouped(keys, texts).items():
+            if key in TRANSPORT_KEYS:
+                del present[key]
+                continue
+            if any(map(str.startswith, values, repeat(NESTED))):
+                nested = list(map(str.startswith, values, repeat(NESTED)))
+                _count_elements(blocks, zip(repeat(key), compress(values, nested)))
+                values = list(compress(values, map(operator.not_, nested)))
+            if values:
+                scalars[key] = values
         arrays: dict[str, int] = {}
-        nested = list(map(str.startswith, texts, repeat(NESTED)))
-        leaves: tuple[list[str], list[str], list[int]] = ([], [], [])
-        if any(nested):
-            blocks = Counter(zip(compress(keys, nested), compress(texts, nested), strict=False))
-            for (key, text), count in blocks.items():
-                _observe_block(arguments, present, arrays, leaves, key, text, count)
-            scalar = list(map(operator.not_, nested))
-            keys, texts = list(compress(keys, scalar)), list(compress(texts, scalar))
-        for path in chain(present, arrays):  # in the order they came: what mining made is listed so
+        leaves: dict[str, tuple[list[str], list[int]]] = {}
+        if blocks:
+            self._observe_blocks(arguments, present, arrays, leaves, blocks)
+        for path in sorted(present.keys() | arrays.keys()):  # made in one order, whatever the hashes
             if path not in arguments:
                 arguments[path] = Observed()
         for path, count in present.items():
             arguments[path].present += count
         for path, count in arrays.items():
             arguments[path].arrays += count
-        for key, values in _grouped(keys, texts).items():
+        for key, values in scalars.items():
             self._add_values(arguments[key], (method, key), values, None)
-        paths, values, weights = leaves
-        for path, indexes in _grouped(paths, range(len(paths))).items():
-            counted = list(map(weights.__getitem__, indexes))
+        for path, (values, weights) in leaves.items():
             self._add_values(
-                arguments[path],
-                (method, path),
-                list(map(values.__getitem__, indexes)),
-                None if len(counted) == sum(counted) else counted,
+                arguments[path], (method, path), values, None if len(weights) == sum(weights) else weights
             )
+
+    def _observe_blocks(
+        self,
+        arguments: dict[str, Observed],
+        present: Counter,
+        arrays: dict[str, int],
+        leaves: dict[str, tuple[list[str], list[int]]],
+        blocks: Counter,
+    ) -> None:
+        """Add what the calls whose elements held these nested blocks ((key, text) -> calls)
+        showed: each path below a key once a call, each path that holds an array once a call, and
+        the leaf values with their calls (in ``leaves``, by path). Blocks of one shape are added
+        together: their values column by column."""
+        by_shape: dict[Shape, tuple[list[list[str]], list[int]]] = {}
+        for (key, text), count in blocks.items():
+            read = self._shapes.read(key, text)
+            if read is None:  # a key twice in a block (a damaged log): read as the parser reads it
+                _observe_damaged(arguments, arrays, key, text, count)
+                continue
+            shape, values = read
+            rows = by_shape.get(shape)
+            if rows is None:
+                by_shape[shape] = ([values], [count])
+            else:
+                rows[0].append(values)
+                rows[1].append(count)
+        for shape, (rows, counts) in by_shape.items():
+            calls = sum(counts)
+            for path in shape.arrays:
+                arrays[path] = arrays.get(path, 0) + calls
+            for path in shape.present:
+                present[path] += calls
+            columns = list(zip(*rows, strict=True))
+            for path, positions in shape.columns.items():
+                held = leaves.get(path)
+                if held is None:
+                    held = leaves[path] = ([], [])
+                for position in positions:
+                    held[0].extend(columns[position])
+                    held[1].extend(counts)
 
     def _add_values(
         self, observed: Observed, name: tuple[str, str], values: list[str], weights: list[int] | None
@@ -346,6 +386,17 @@ def _dump_hashes(flat: FlatRequests, indexes: list[int], carrying: list[bool]) -
     return hashes
 
 
+def _outranked(rank: int, contents: set[str], known: list[Exemplar], size: int) -> bool:
+    """Whether a request of this rank can be no exemplar: ``size`` distinct contents (those of the
+    candidates made, which rank above it, and of the exemplars kept that do) each have a request
+    that ranks above it. A request of one of those contents ranks below that one, and so is not
+    the one its content keeps; a request of another content has ``size`` better ones before it."""
+    if len(contents) >= size:
+        return True
+    above = [exemplar.content for exemplar in known if _rank(exemplar.arguments, exemplar.hash) < rank]
+    return len(contents.union(above)) >= size
+
+
 def _rank(arguments: int, digest: int) -> int:
     """An exemplar's rank as one number, smaller first: most arguments, then the smallest hash."""
     return (_MANY - arguments) << 32 | digest
@@ -379,30 +430,13 @@ def _grouped(keys: list[str], items: Any) -> dict[str, list]:
     return groups
 
 
-def _observe_block(
-    arguments: dict[str, Observed],
-    present: Counter,
-    arrays: dict[str, int],
-    leaves: tuple[list[str], list[str], list[int]],
-    key: str,
-    text: str,
-    count: int,
+def _observe_damaged(
+    arguments: dict[str, Observed], arrays: dict[str, int], key: str, text: str, count: int
 ) -> None:
-    """Add what ``count`` calls whose element ``key`` held this nested block showed: each path below
-    the key once a call, each path that holds an array once a call, and the values (in ``leaves``)."""
-    found = block_paths(key, text)
-    if found is None:  # a key twice in a block (a damaged log): read as the parser reads it
-        paths = CallPaths()
-        paths.add(key, element_value(text))
-        del paths.present[key], paths.arrays[key]  # the key itself is counted with the others
-        _observe_paths(arguments, paths, count)
-        arrays[key] = arrays.get(key, 0) + count
-        return
-    held, leaf_paths, leaf_values = found
-    for path in dict.fromkeys(held):
-        arrays[path] = arrays.get(path, 0) + count
-    for path in dict.fromkeys(chain(held[1:], leaf_paths)):
-        present[path] += count
-    leaves[0].extend(leaf_paths)
-    leaves[1].extend(leaf_values)
-    leaves[2].extend(repeat(count, len(leaf_paths)))
+    """Add what ``count`` calls whose element ``key`` held this nested block, which holds a key
+    twice (a damaged log), showed: read as the parser reads it."""
+    paths = CallPaths()
+    paths.add(key, element_value(text))
+    del paths.present[key], paths.arrays[key]  # the key itself is counted with the others
+    _observe_paths(arguments, paths, count)
+    arrays[key] = arrays.get(key, 0) + count
