@@ -6,7 +6,9 @@ grammar matched, and reads the dumps its FLAT_DUMP terminal takes without the LA
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
+from itertools import count, repeat
 
 from .patterns import shared_patterns
 
@@ -81,6 +83,18 @@ def dump_value(elements: Iterable[tuple[str, str]]) -> dict | list:
     return _block_value("Array", [pairs])
 
 
+def flat_value(keys: list[str], texts: list[str]) -> dict | list:
+    """``dump_value`` of elements given as parallel lists of keys and value texts: only the values
+    that open a nested block are read apart, the others are their texts already."""
+    if any(map(str.startswith, texts, repeat(NESTED))):
+        texts = list(map(element_value, texts))
+    if keys and keys[0] != "0":
+        return dict(zip(keys, texts, strict=True))
+    if keys == list(map(str, range(len(keys)))):
+        return list(texts)
+    return dict(zip(keys, texts, strict=True))
+
+
 def _flat_block(lines: list[str], index: int, column: int) -> tuple[dict | list, int]:
     """A nested block of a FLAT_DUMP whose `(` is ``lines[index]`` at ``column``; returns its value
     and the index of the line after its blank line. The terminal guarantees the shape: keys at
@@ -104,7 +118,16 @@ def _flat_block(lines: list[str], index: int, column: int) -> tuple[dict | list,
             if index > first:
                 value = "\n".join([value, *lines[first:index]])  # type: ignore[list-item]
         pairs.append((key, value))
-    return _block_value("Array", [pairs]), index + 2
+    return _array(pairs), index + 2
+
+
+def _array(pairs: list[tuple[str, object]]) -> dict | list:
+    """``_block_value`` of an `Array` block's pairs: a list when its keys are 0..n-1, else a dict."""
+    if pairs and pairs[0][0] != "0":
+        return dict(pairs)
+    if all(map(operator.eq, map(operator.itemgetter(0), pairs), map(str, count()))):
+        return list(map(operator.itemgetter(1), pairs))
+    return dict(pairs)
 
 
 def _block_value(type_line: str, groups: list[list[tuple[str, object]]]) -> dict | list:

@@ -27,7 +27,14 @@ from functools import lru_cache
 from itertools import accumulate, chain, compress, repeat
 from typing import Any
 
-from .header import _SURE_TIME, method_or_reason, parse_timestamp, request_fields, split_request_header
+from .header import (
+    _SURE_TIME,
+    all_surely_possible,
+    method_or_reason,
+    parse_timestamp,
+    request_fields,
+    split_request_header,
+)
 from .header import component_name as clean_component
 from .patterns import shared_patterns
 from .sources import CHUNK_SIZE, Chunk, LogReader, Source
@@ -315,14 +322,17 @@ class _Chunks:
         stamps = list(map(operator.itemgetter(1), fields))
         paths = list(map(operator.itemgetter(4), fields))
         methods = list(map(self._methods.__getitem__, paths))
-        sure = list(map(bool, map(_SURE.fullmatch, stamps)))
+        if all_surely_possible(stamps):
+            sure = [True] * len(stamps)
+        else:
+            sure = list(map(bool, map(_SURE.fullmatch, stamps)))
         dumps, keys, texts, flat = _vouch(dumps)
         fast = list(map(all, zip(sure, map(bool, methods), flat, strict=True)))
         count = len(fast)
         flat_requests = None
         if any(fast):
             order = list(compress(range(count), fast))
-            lines = [split.line_of(index) for index in order] if self.want_lines else None
+            lines = split.lines_of(order) if self.want_lines else None
             flat_requests = FlatRequests(
                 stamps=list(compress(stamps, fast)),
                 components=list(
@@ -363,9 +373,7 @@ class _Chunks:
             ]
             text = "\n".join(texts) + "\n"
             # Each text is followed by a newline in the joined text, as in the log.
-            lines = _RunLines(
-                [split.line_of(index) for index in run], [text.count("\n") + 1 for text in texts]
-            )
+            lines = _RunLines(split.lines_of(run), [text.count("\n") + 1 for text in texts])
             # Another request after the run: a dump ending early was broken off by it (at its line).
             following = split.line_of(run[-1] + 1) if run[-1] < count - 1 else None
             cut_off_possible = last and split.reaches_end and run[-1] == count - 1
@@ -461,6 +469,12 @@ class _Split:
             before = accumulate([first, *map(operator.add, counts, repeat(1))])
             self._lines = list(compress(before, self._is_request))
         return self._lines[index]
+
+    def lines_of(self, indexes: list[int]) -> list[int]:
+        """The log's line numbers of the headers of the requests at ``indexes``."""
+        self.line_of(0)
+        assert self._lines is not None
+        return list(map(self._lines.__getitem__, indexes))
 
 
 class _RunLines:
@@ -597,7 +611,11 @@ def _vouch(dumps: list[str]) -> tuple[list[str], list[list[str]], list[list[str]
     starts = list(map(str.count, inner, repeat(_KEY_LINE)))
     simple = list(map(operator.eq, map(str.count, inner, repeat("\n")), starts))
     by_lines = list(compress(shaped, simple))
-    rest = _cut_lines(list(compress(inner, simple)), by_lines, keys, texts) if by_lines else set()
+    if by_lines:
+        elements = list(map(operator.add, compress(starts, simple), repeat(1)))
+        rest = _cut_lines(list(compress(inner, simple)), by_lines, elements, keys, texts)
+    else:
+        rest = set()
     for index in by_lines:
         flat[index] = index not in rest
     pieced = list(map(operator.not_, simple))
@@ -620,13 +638,19 @@ def _vouch(dumps: list[str]) -> tuple[list[str], list[list[str]], list[list[str]
     return dumps, keys, texts, flat
 
 
-def _cut_lines(inner: list[str], where: list[int], keys: list[list[str]], texts: list[list[str]]) -> set[int]:
+def _cut_lines(
+    inner: list[str], where: list[int], elements: list[int], keys: list[list[str]], texts: list[list[str]]
+) -> set[int]:
     """Cut dumps whose every element is one line (``inner``: each dump's text after its first
-    ``    [``, up to its last element's end; ``where``: their positions) into ``keys`` and ``texts``,
-    all at once. Returns the positions of the dumps it could not cut so, for an arrow missing from a
-    line or one more in a line (in a value), or a NUL character (the separator)."""
-    joined = "\n".join(inner)
-    elements = list(map(operator.add, map(str.count, inner, repeat(_KEY_LINE)), repeat(1)))
+    ``    [``, up to its last element's end; ``where``: their positions; ``elements``: how many each
+    holds) into ``keys`` and ``texts``, all at once. Returns the positions of the dumps it could not
+    cut so, for an arrow missing from a line or one more in a line (in a value), or a NUL character.
+
+    The dumps are joined as one more element line each (every newline of the text then begins a
+    key line), and each key line's start is made an arrow: split at the arrows, the text is key,
+    value, key, value... (an arrow has no part that is also its start, so no new one straddles a
+    replaced line start)."""
+    joined = _KEY_LINE.join(inner)
     rest: set[int] = set()
     if "\x00" in joined:
         rest.update(compress(where, map(operator.contains, inner, repeat("\x00"))))
@@ -645,8 +669,8 @@ def _cut_lines(inner: list[str], where: list[int], keys: list[list[str]], texts:
             list(compress(where, kept)),
             list(compress(elements, kept)),
         )
-        joined = "\n".join(inner)
-    parts = joined.replace(_KEY_LINE, "\x00").replace("\n", "\x00").replace(ARROW, "\x00").split("\x00")
+        joined = _KEY_LINE.join(inner)
+    parts = joined.replace(_KEY_LINE, ARROW).split(ARROW)
     stops = list(accumulate(elements))
     bounds = list(map(slice, [0, *stops[:-1]], stops))
     all_keys, all_texts = parts[0::2], parts[1::2]
@@ -666,19 +690,27 @@ def _cut_pieces(
     every = list(chain.from_iterable(pieces))
     cut = list(map(str.partition, every, repeat(ARROW)))
     whole = list(map(operator.truth, map(operator.itemgetter(1), cut)))
+    every_whole = all(whole)
     several = dict.fromkeys(compress(every, map(operator.contains, every, repeat("\n"))))
     if several:
         pattern = shared_patterns().top_element
         broken = {piece for piece in several if pattern.fullmatch(f"    [{piece}\n") is None}
         if broken:
             whole = list(map(operator.and_, whole, map(operator.not_, map(broken.__contains__, every))))
+            every_whole = False
     stops = list(accumulate(map(len, pieces)))
     bounds = list(map(slice, [0, *stops[:-1]], stops))
     all_keys = list(map(operator.itemgetter(0), cut))
     all_texts = list(map(operator.itemgetter(2), cut))
-    for index, bound in zip(where, bounds, strict=True):
-        if all(whole[bound]):
-            keys[index], texts[index], flat[index] = all_keys[bound], all_texts[bound], True
+    if not every_whole:  # only the dumps whose every piece is an element
+        kept = list(map(all, map(whole.__getitem__, bounds)))
+        where, bounds = list(compress(where, kept)), list(compress(bounds, kept))
+    for index, cut in zip(where, map(all_keys.__getitem__, bounds), strict=True):
+        keys[index] = cut
+    for index, cut in zip(where, map(all_texts.__getitem__, bounds), strict=True):
+        texts[index] = cut
+    for index in where:
+        flat[index] = True
 
 
 def _searched(dump: str) -> list[tuple[str, str]] | None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 
 from .header import parse_timestamp
-from .print_r import dump_value
+from .print_r import flat_value
 from .reader import ChunkRead, ParseReport, SourceReader, open_reader, read_text
 from .sources import CHUNK_SIZE, Source, source_list
 
@@ -56,23 +57,26 @@ def parse_text(text: str, report: ParseReport | None = None, name: str = "<text>
 
 def records(read: ChunkRead, source: str) -> list[Request]:
     """The requests of one chunk as records, in log order."""
-    made: list[tuple[int, Request]] = []
     flat = read.flat
+    fast: list[Request] = []
     if flat is not None:
-        lines = flat.lines or [0] * len(flat.stamps)
-        for index, order in enumerate(flat.order):
-            params = dump_value(zip(flat.keys[index], flat.texts[index], strict=False))
-            record = Request(
-                parse_timestamp(flat.stamps[index]),
-                flat.components[index],
-                int(flat.numbers[index]),
-                flat.paths[index],
-                flat.methods[index],
-                params,
-                source,
-                lines[index],
+        times = _times(flat.stamps)
+        fast = list(
+            map(
+                Request,
+                map(times.__getitem__, flat.stamps),
+                flat.components,
+                map(int, flat.numbers),
+                flat.paths,
+                flat.methods,
+                map(flat_value, flat.keys, flat.texts),
+                repeat(source),
+                flat.lines or repeat(0),
             )
-            made.append((order, record))
+        )
+        if not read.parsed:  # the fast road's requests alone are in log order already
+            return fast
+    made: list[tuple[int, Request]] = list(zip(flat.order, fast, strict=True)) if flat is not None else []
     for parsed in read.parsed:
         record = Request(
             parsed.time,
@@ -87,3 +91,9 @@ def records(read: ChunkRead, source: str) -> list[Request]:
         made.append((parsed.order, record))
     made.sort(key=lambda pair: pair[0])
     return [record for _, record in made]
+
+
+def _times(stamps: list[str]) -> dict[str, datetime]:
+    """Each distinct header time of ``stamps`` as a datetime (many requests share a second)."""
+    distinct = set(stamps)
+    return dict(zip(distinct, map(parse_timestamp, distinct), strict=True))
