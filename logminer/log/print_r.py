@@ -98,23 +98,28 @@ def flat_value(keys: list[str], texts: list[str]) -> dict | list:
 def _flat_block(lines: list[str], index: int, column: int) -> tuple[dict | list, int]:
     """A nested block of a FLAT_DUMP whose `(` is ``lines[index]`` at ``column``; returns its value
     and the index of the line after its blank line. The terminal guarantees the shape: keys at
-    column+4, each value one or more lines, or an `Array` whose block stands 8 columns deeper."""
+    column+4, each value one or more lines, or an `Array` whose block stands 8 columns deeper.
+    (Each key line is cut as ``_pair`` cuts it, written out: this runs once per element.)"""
     close, opening = " " * column + ")", " " * (column + 8) + "("
     key_start = " " * (column + 4) + "["
     after_key = len(key_start)
     pairs: list[tuple[str, object]] = []
     index += 1
-    while lines[index] != close:
-        key, value = _pair(lines[index])
+    line = lines[index]
+    while line != close:
+        start = line.index("[") + 1
+        arrow = line.index("] => ", start - 1)
+        key, value = line[start:arrow], line[arrow + 5 :]
         index += 1
-        if value == "Array" and lines[index] == opening:
+        line = lines[index]
+        if value == "Array" and line == opening:
             value, index = _flat_block(lines, index, column + 8)
+            line = lines[index]
         else:
             first = index
-            while lines[index] != close and not (
-                lines[index].startswith(key_start) and lines[index].find("] => ", after_key) >= 0
-            ):
+            while line != close and not (line.startswith(key_start) and line.find("] => ", after_key) >= 0):
                 index += 1
+                line = lines[index]
             if index > first:
                 value = "\n".join([value, *lines[first:index]])  # type: ignore[list-item]
         pairs.append((key, value))
