@@ -1,6 +1,6 @@
 """The fast road's string cuts (one-line dumps split at arrows, nested blocks read line by line,
 records made in bulk) give exactly the records the LALR parser reads, for values that end or begin
-with parts of an arrow or of a key line."""
+with parts of an arrow or of a key line; header times read in bulk are those read one by one."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from logminer import ParseReport, parse_text
 from logminer.log import reader as _reader
+from logminer.log.header import parse_timestamp, sure_timestamps
 from logminer.log.print_r import print_r
 
 HEADER = "[20-Jan-2012 17:32:{:02d}+0200] [webAdmin/#{}] REQUEST: /companies/add\n"
@@ -61,3 +62,27 @@ trees = st.recursive(leaves, lambda children: st.dictionaries(keys, children, ma
 def test_any_dumps_give_the_records_the_parser_reads(dumps):
     fast, slow = _both(_log(dumps))
     assert _fields(fast) == _fields(slow)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 28),
+            st.sampled_from(["Jan", "Feb", "Mar", "Jun", "Dec"]),
+            st.integers(1, 9999),
+            st.integers(0, 23),
+            st.integers(0, 59),
+            st.integers(0, 59),
+            st.sampled_from("+-"),
+            st.integers(0, 23),
+            st.integers(0, 59),
+        ).map(lambda t: "{:02d}-{}-{:04d} {:02d}:{:02d}:{:02d}{}{:02d}{:02d}".format(*t)),
+        max_size=20,
+    )
+)
+def test_times_read_in_bulk_are_those_read_one_by_one(stamps):
+    bulk = sure_timestamps(stamps)
+    one_by_one = [parse_timestamp(stamp) for stamp in stamps]
+    assert bulk == one_by_one
+    assert list(map(repr, bulk)) == list(map(repr, one_by_one))

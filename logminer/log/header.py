@@ -8,10 +8,12 @@ layout (``dd-Mon-yyyy hh:mm:ss+zzzz``) is known here and nowhere else.
 
 from __future__ import annotations
 
+import operator
 import re
 import sys
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from itertools import repeat
 
 from .patterns import shared_patterns
 
@@ -84,6 +86,22 @@ def parse_timestamp(text: str) -> datetime:
     if seconds > 59:
         raise ValueError("second must be in 0..59")
     return _minute(text[:17] + text[20:]).replace(second=seconds)
+
+
+# A time's seconds, added to its minute's datetime (which has none).
+_SECONDS = tuple(timedelta(seconds=second) for second in range(60))
+
+
+def sure_timestamps(stamps: list[str]) -> list[datetime]:
+    """``parse_timestamp`` of header times that surely name a moment (``_SURE_TIME``), in bulk:
+    each minute's datetime is made once (``_minute``) and the seconds are added to it."""
+    minutes = map(
+        operator.add,
+        map(operator.getitem, stamps, repeat(slice(0, 17))),
+        map(operator.getitem, stamps, repeat(slice(20, None))),
+    )
+    seconds = map(_SECONDS.__getitem__, map(int, map(operator.getitem, stamps, repeat(slice(18, 20)))))
+    return list(map(operator.add, map(_minute, minutes), seconds))
 
 
 @lru_cache(maxsize=4096)

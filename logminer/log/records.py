@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import repeat
 
-from .header import parse_timestamp
+from .header import sure_timestamps
 from .print_r import flat_value
 from .reader import ChunkRead, ParseReport, SourceReader, open_reader, read_text
 from .sources import CHUNK_SIZE, Source, source_list
@@ -94,6 +94,7 @@ def records(read: ChunkRead, source: str) -> list[Request]:
 
 
 def _times(stamps: list[str]) -> dict[str, datetime]:
-    """Each distinct header time of ``stamps`` as a datetime (many requests share a second)."""
-    distinct = set(stamps)
-    return dict(zip(distinct, map(parse_timestamp, distinct), strict=True))
+    """Each distinct header time of ``stamps`` (the fast road's: each surely names a moment) as a
+    datetime (many requests share a second)."""
+    distinct = list(set(stamps))
+    return dict(zip(distinct, sure_timestamps(distinct), strict=True))
