@@ -305,8 +305,10 @@ class _Chunks:
         heads = split.heads
         if not heads:
             return ChunkRead(None, [])
-        crlf = any(map(operator.methodcaller("endswith", split.cr), heads))
-        header_text = split.decode(split.newline.join(heads)) + "\n"
+        joined = split.newline.join(heads)
+        crlf = split.cr in joined and any(map(operator.methodcaller("endswith", split.cr), heads))
+        header_text = split.decode(joined) + "\n"
+        del joined
         if crlf:  # a request written with CRLF among LF ones: its CRs go (not those inside values)
             header_text = header_text.replace("\r\n", "\n")
         fields = request_fields().findall(header_text)
@@ -591,14 +593,15 @@ def _vouch(dumps: list[str]) -> tuple[list[str], list[list[str]], list[list[str]
     cover whole goes to the parser.
     """
     count = len(dumps)
-    dumps = _stray_lines_cut(dumps)
+    closed_with_newline = list(map(str.endswith, dumps, repeat("\n)\n")))
+    closed = list(map(operator.or_, closed_with_newline, map(str.endswith, dumps, repeat("\n)"))))
+    dumps = _stray_lines_cut(dumps, closed_with_newline, closed)
     large = [index for index, dump in enumerate(dumps) if len(dump) > LARGE_DUMP]
     if large:  # searched in place, below: no piece is cut out of them
         dumps, kept = dumps.copy(), dumps
         for index in large:
             dumps[index] = ""
-    closed_with_newline = list(map(str.endswith, dumps, repeat("\n)\n")))
-    closed = list(map(operator.or_, closed_with_newline, map(str.endswith, dumps, repeat("\n)"))))
+            closed_with_newline[index] = closed[index] = False
     filled = list(map(operator.and_, closed, map(str.startswith, dumps, repeat(_DUMP_HEAD + "    ["))))
     flat = list(map(operator.contains, repeat(_EMPTY_DUMPS), dumps))
     keys: list[list[str]] = [[] for _ in range(count)]
@@ -730,12 +733,12 @@ def _searched(dump: str) -> list[tuple[str, str]] | None:
     return elements
 
 
-def _stray_lines_cut(dumps: list[str]) -> list[str]:
+def _stray_lines_cut(dumps: list[str], closed_with_newline: list[bool], closed: list[bool]) -> list[str]:
     """``dumps``, but without the lines after a dump's `)` line (a PHP notice written without a
     header): the FLAT_DUMP terminal takes the dump, and the lines are noise, as Lark's lexer reads
-    them."""
-    with_newline, without = map(str.endswith, dumps, repeat("\n)\n")), map(str.endswith, dumps, repeat("\n)"))
-    unclosed = list(compress(range(len(dumps)), map(operator.not_, map(operator.or_, with_newline, without))))
+    them. ``closed_with_newline`` and ``closed`` say which dumps end with their `)` line (with its
+    newline, or either way); they are set for the dumps cut so."""
+    unclosed = list(compress(range(len(dumps)), map(operator.not_, closed)))
     if not unclosed:
         return dumps
     dumps = dumps.copy()
@@ -744,6 +747,7 @@ def _stray_lines_cut(dumps: list[str]) -> list[str]:
         close = dump.find("\n)\n")
         if close >= 0:
             dumps[index] = dump[: close + 3]
+            closed_with_newline[index] = closed[index] = True
     return dumps
 
 
