@@ -24,6 +24,9 @@ from tests.helpers import FIXTURE
 from tests.test_explorer_page import inline_data
 
 pytestmark = [needs_browser, pytest.mark.browser]
+# A loaded machine (CI, or the suite beside a benchmark) can take longer than Playwright's 5 s default
+# to draw a view after a click or a step back: assertions wait up to 20 s, returning once they hold.
+expect.set_options(timeout=20_000)
 
 SAMPLE = sample_document()
 METHODS = {method["method"]: method for method in SAMPLE["methods"]}
