@@ -148,11 +148,7 @@ def _block_value(type_line: str, groups: list[list[tuple[str, object]]]) -> dict
                 key = key[: key.rfind(":", 0, len(key) - len(":private"))]
             properties[key] = value
         return PhpObject(type_line.split(" ", 1)[0], properties)
-    if elements and elements[0][0] != "0":
-        return dict(elements)
-    if all(key == str(position) for position, (key, _) in enumerate(elements)):
-        return [value for _, value in elements]
-    return dict(elements)
+    return _array(elements)
 
 
 def parse_print_r(text: str) -> dict | list:
