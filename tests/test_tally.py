@@ -207,6 +207,18 @@ def test_random_request_sequences_give_the_same(requests):
     assert_same("".join(text).encode("utf-8"))
 
 
+@pytest.mark.parametrize("path", ["clients/add", "/"])
+def test_a_dump_with_stray_lines_after_it_ends_where_its_elements_end(path):
+    """A nested value of several lines may hold a `)` line of its own (`[0] => \\n)`); with stray
+    lines after the dump, the fast road took that line for the dump's end (found by the random
+    sequences below)."""
+    lines = ["Array", "(", "    [fields] => Array", "        (", "            [0] => \n)"]
+    lines += ["        )", "", ")"]
+    methods = assert_same((entry(0, path, "\n".join([*lines, "", ""])) + "PHP Notice: x\n").encode())
+    if path != "/":
+        assert methods["clients.add"]["arguments"]["fields[]"]["examples"] == ["\n)"]
+
+
 def test_a_repeated_impossible_time_is_skipped_every_time():
     """A header time that names no moment is skipped each time it appears (a cache once let the
     second one through with the previous request's time)."""

@@ -737,18 +737,31 @@ def _stray_lines_cut(dumps: list[str], closed_with_newline: list[bool], closed: 
     """``dumps``, but without the lines after a dump's `)` line (a PHP notice written without a
     header): the FLAT_DUMP terminal takes the dump, and the lines are noise, as Lark's lexer reads
     them. ``closed_with_newline`` and ``closed`` say which dumps end with their `)` line (with its
-    newline, or either way); they are set for the dumps cut so."""
+    newline, or either way); they are set for the dumps cut so.
+
+    The dump ends where the terminal's elements end, not at the first `)` line: a value of several
+    lines may hold one (``[0] => \n)`` in a nested block)."""
     unclosed = list(compress(range(len(dumps)), map(operator.not_, closed)))
     if not unclosed:
         return dumps
     dumps = dumps.copy()
     for index in unclosed:
-        dump = dumps[index]
-        close = dump.find("\n)\n")
-        if close >= 0:
-            dumps[index] = dump[: close + 3]
+        end = _dump_end(dumps[index])
+        if end >= 0:
+            dumps[index] = dumps[index][:end]
             closed_with_newline[index] = closed[index] = True
     return dumps
+
+
+def _dump_end(dump: str) -> int:
+    """Where the FLAT_DUMP terminal that ``dump`` begins with ends (after its `)` line and that
+    line's newline), or -1 when the terminal does not take its beginning."""
+    if not dump.startswith(_DUMP_HEAD):
+        return -1
+    element, position = shared_patterns().top_element, len(_DUMP_HEAD)
+    while (match := element.match(dump, position)) is not None and match.end() > position:
+        position = match.end()
+    return position + 2 if dump.startswith(")\n", position) else -1
 
 
 def _error_line(error: Any) -> int:
