@@ -6,11 +6,12 @@ import importlib.machinery
 import importlib.util
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
 from tests.browser import needs_browser
-from tests.helpers import SCRIPTS, load_script
+from tests.helpers import FIXTURE, SCRIPTS, load_script
 
 
 def load_bench():
@@ -79,7 +80,13 @@ def test_summary_is_markdown_with_the_measured_make_up(tmp_path):
         "x.log", size=20_000_000, requests=100, element_lines=1000, distinct_element_lines=900, dumps=100
     )
     row = bench.Row(bench.Profile.parse("dense:d90"), stats)
-    row.speeds = {"naive scanner": 40.0, "logminer.parse": 20.0, "mine --jobs 1": 10.0, "mine --jobs 2": 20.0}
+    row.speeds = {
+        "naive scanner": 40.0,
+        bench.FLOOR: 36.0,
+        "logminer.parse": 20.0,
+        "mine --jobs 1": 10.0,
+        "mine --jobs 2": 20.0,
+    }
     row.rss = {label: 50.0 for label in row.speeds}
     row.cpu = {"naive scanner": 1.0, "logminer.parse": 2.0, "mine --jobs 1": 4.0, "mine --jobs 2": 3.0}
     extra = [("mine 20 KB into an empty catalog", 0.1, ""), ("mine 20 KB into 2,000 methods", 0.3, "3.00x")]
@@ -87,7 +94,7 @@ def test_summary_is_markdown_with_the_measured_make_up(tmp_path):
     lines = text.splitlines()
     assert lines[0].startswith("| log | MB | distinct lines |") and "`mine --jobs 2`" in lines[0]
     assert lines[2].startswith("| `dense:d90` | 20 | 90.0% |")
-    assert lines[2].endswith("| 40.0 | 0.50x | 0.25x | 0.50x | 50 | 50 | 0.50x | 0.25x |")
+    assert lines[2].endswith("| 40.0 | 0.90x | 0.50x | 0.25x | 0.50x | 50 | 50 | 0.50x | 0.25x |")
     assert "worst `dense:d90` 0.25x" in text
     assert "| `mine 20 KB into 2,000 methods` | 0.300 | 3.00x | at most 2x |" in text
 
@@ -108,15 +115,28 @@ def test_bench_runs_end_to_end(tmp_path):
     out = run.stdout
     assert "machine: " in out and "command: bench --size 100K" in out
     rows = [line for line in out.splitlines() if line.startswith("noisy:d90:n30:noblank ")]
-    assert [
-        label for label in ("naive scanner", "logminer.parse", "mine --jobs 1") if label in "".join(rows)
-    ] == [
-        "naive scanner",
-        "logminer.parse",
-        "mine --jobs 1",
-    ]
+    contenders = ("naive scanner", bench.FLOOR, "logminer.parse", "mine --jobs 1")
+    assert [label for label in contenders if label in "".join(rows)] == list(contenders)
     assert "distinct element lines" in out and "| `noisy:d90:n30:noblank` |" in out
     assert len(list(tmp_path.glob("noisy-*.log"))) == 1 and len(list(tmp_path.glob("*.stats-*.json"))) == 1
+
+
+def test_the_floor_counts_what_the_naive_scanner_counts():
+    """The floor does at least the naive scanner's job: the same requests, methods and top-level
+    arguments on the sample log (and one the naive pattern misses: a key holding `]`), and it
+    counts every value of them."""
+    naive, floor = load_script("naive_scan"), load_script("floor_scan")
+    calls, arguments = naive.scan(str(FIXTURE))
+    floor_calls, floor_arguments, values = floor.scan(str(FIXTURE))
+    assert floor_calls == calls and sum(calls.values()) == 276
+    found = Counter()
+    for (method, key), count in floor_arguments.items():
+        if method is not None:
+            found[(method, key.removeprefix("    ["))] += count
+    assert set(found) - set(arguments) == {("clients.edit", "label[en]")}
+    assert {pair: found[pair] for pair in arguments} == dict(arguments)
+    # Each argument has a value; values that repeat are counted once (the sample's do repeat).
+    assert len(floor_arguments) <= values < sum(floor_arguments.values())
 
 
 def test_the_explorer_page_figures_as_markdown():
