@@ -101,7 +101,7 @@ def scan(path: str) -> tuple[Counter, Counter, int]:
             if not data:
                 break
             if block:
-                cut = data.rfind(b"\n[") + 1  # where the last entry in it begins
+                cut = data.rfind(ENTRY) + 1  # where the last entry in it begins
                 if cut == 0:
                     rest = data
                     continue

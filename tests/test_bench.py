@@ -139,6 +139,28 @@ def test_the_floor_counts_what_the_naive_scanner_counts():
     assert len(floor_arguments) <= values < sum(floor_arguments.values())
 
 
+def test_the_floor_counts_the_same_in_small_chunks_and_among_much_noise(tmp_path, monkeypatch):
+    """Whether it splits chunks into entries (requests are most of them) or jumps from request to
+    request (they are few), and wherever a chunk ends, the floor counts the same."""
+    floor = load_script("floor_scan")
+    whole = floor.scan(str(FIXTURE))
+    noise = "".join(
+        f"[11-Mar-2024 08:00:{n % 60:02d}+0200] [webAdmin/#{n}] SQL: SELECT {n}\n" for n in range(3000)
+    )
+    sample = FIXTURE.read_text(encoding="utf-8")
+    entries = sample.split("\n[")
+    noisy = tmp_path / "noisy.log"
+    noisy.write_text(
+        "\n[".join(entries[:100]) + "\n" + noise + "[" + "\n[".join(entries[100:]), encoding="utf-8"
+    )
+    data = noisy.read_bytes()
+    assert data.count(floor.REQUEST) * 2 < data.count(floor.ENTRY)  # the jumping road
+    assert floor.scan(str(noisy))[:2] == whole[:2]
+    monkeypatch.setattr(floor, "CHUNK", 4096)
+    assert floor.scan(str(FIXTURE))[:2] == whole[:2]
+    assert floor.scan(str(noisy))[:2] == whole[:2]
+
+
 def test_the_explorer_page_figures_as_markdown():
     """`bench --page` puts scripts/page_timing.py's figures in its summary as one table."""
     page_timing = load_script("page_timing")
